@@ -60,7 +60,7 @@ PREFIXES = f"""@prefix ikg: <https://ikg.example/leverkusen/def/ikg#> .
 """
 
 
-def source(kind: str, n: str) -> str:
+def source(kind: str, n: object) -> str:
     return f"<https://example.org/synthetic/{kind}/{n}>"
 
 
@@ -94,7 +94,8 @@ def city(rng: random.Random, c: int) -> str:
     for n, field in enumerate(fields, 1):
         out.append(
             f'    {field} a ikg:ActionField , skos:Concept ; skos:prefLabel "Handlungsfeld {n} ({k})"@de ; '
-            f'skos:notation "{chr(64 + n)}" ; skos:topConceptOf {scheme} ; skos:inScheme {scheme} ; dct:source {source("concept", k)} .'
+            f'skos:notation "{chr(64 + n)}" ; skos:topConceptOf {scheme} ; skos:inScheme {scheme} ; '
+            f"dct:source {source('concept', k)} ."
         )
     for goal, field in goals:
         out.append(
@@ -106,14 +107,16 @@ def city(rng: random.Random, c: int) -> str:
     out.append("g:organisations {")
     for o in orgs:
         out.append(
-            f'    {o} a {rng.choice(ORG_TYPES)} ; skos:prefLabel "Organisation {o[-6:]} ({k})"@de ; dct:source {source("org", o[-12:])} .'
+            f'    {o} a {rng.choice(ORG_TYPES)} ; skos:prefLabel "Organisation {o[-6:]} ({k})"@de ; '
+            f"dct:source {source('org', o[-12:])} ."
         )
     out.append("}")
 
     out.append("g:programmes {")
     for p in programmes:
         out.append(
-            f'    {p} a ikg:FundingProgramme , schema:FundingScheme ; skos:prefLabel "Kommunales Programm {p[-1]} ({k})"@de ; '
+            f"    {p} a ikg:FundingProgramme , schema:FundingScheme ; "
+            f'skos:prefLabel "Kommunales Programm {p[-1]} ({k})"@de ; '
             f"schema:funder {orgs[0]} ; dct:source {source('programme', p[-14:])} ."
         )
     out.append("}")
@@ -143,7 +146,8 @@ def city(rng: random.Random, c: int) -> str:
             f"ikg:servesGoal {' , '.join(chosen)}",
             f"dct:audience tg:{rng.choice(TARGET_GROUPS)}",
             f"dct:spatial {place}",
-            f'dct:temporal [ a dct:PeriodOfTime ; dcat:startDate "{start}"^^xsd:gYear ; dcat:endDate "{start + rng.randint(0, 6)}"^^xsd:gYear ]',
+            f'dct:temporal [ a dct:PeriodOfTime ; dcat:startDate "{start}"^^xsd:gYear ; '
+            f'dcat:endDate "{start + rng.randint(0, 6)}"^^xsd:gYear ]',
             f"dct:source {source('measure', f'{k}-{n}')}",
         ]
         if partners:

@@ -74,7 +74,17 @@ class BaseRewriter:
         return rewritten
 
     def _term(self, term):  # type: ignore[no-untyped-def]
-        return self._node(term) if isinstance(term, ox.NamedNode) else term
+        if isinstance(term, ox.NamedNode):
+            return self._node(term)
+        if isinstance(term, ox.Literal) and self._is_iri_literal(term):
+            return ox.Literal(self.iri(term.value), datatype=term.datatype)
+        return term
+
+    def _is_iri_literal(self, literal: ox.Literal) -> bool:
+        """A literal that is exactly an IRI under the base (vann:preferredNamespaceUri) names the same thing
+        as the IRI does, so it moves with it; prose that merely mentions a URL is left alone."""
+        value = literal.value
+        return not literal.language and value.startswith(self.source_base) and not any(c.isspace() for c in value)
 
     def quads(self, quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
         if self.is_identity:

@@ -86,9 +86,7 @@ class Problem:
 
 def printable(text: str) -> str:
     """Control characters shown as escapes, so that a hostile string cannot move a terminal's cursor."""
-    return "".join(
-        c if c.isprintable() or c == " " else c.encode("unicode_escape").decode("ascii") for c in text
-    )
+    return "".join(c if c.isprintable() or c == " " else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 class DataError(Exception):

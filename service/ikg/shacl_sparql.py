@@ -70,7 +70,7 @@ class CompiledConstraint:
     severity: Severity
 
 
-class UnsupportedShape(ValueError):
+class UnsupportedShapeError(ValueError):
     pass
 
 
@@ -96,17 +96,13 @@ class ShapesCompiler:
         g = self.graph
         target_class = g.value(shape, SH.targetClass)
         if target_class is not None:
-            return lambda var: (
-                f"{{ SELECT DISTINCT ?{var} WHERE {{ {self._has_class(var, str(target_class))} }} }}"
-            )
+            return lambda var: f"{{ SELECT DISTINCT ?{var} WHERE {{ {self._has_class(var, str(target_class))} }} }}"
         subjects_of = g.value(shape, SH.targetSubjectsOf)
         if subjects_of is not None:
             return lambda var: f"{{ SELECT DISTINCT ?{var} WHERE {{ ?{var} <{subjects_of}> [] }} }}"
         select = str(g.value(g.value(shape, SH.target), SH.select))
         return lambda var: (
-            f"{{ {select} }}"
-            if var == "this"
-            else f"{{ SELECT (?this AS ?{var}) WHERE {{ {{ {select} }} }} }}"
+            f"{{ {select} }}" if var == "this" else f"{{ SELECT (?this AS ?{var}) WHERE {{ {{ {select} }} }} }}"
         )
 
     # --- shapes ------------------------------------------------------------------------------------
@@ -235,7 +231,7 @@ class ShapesCompiler:
         # with the focus nodes binds it for all of them before any BIND or FILTER uses it.
         where = re.search(r"\bWHERE\s*\{", select, re.IGNORECASE)
         if where is None:
-            raise UnsupportedShape(f"the SPARQL constraint of {shape} has no WHERE clause")
+            raise UnsupportedShapeError(f"the SPARQL constraint of {shape} has no WHERE clause")
         query = f"{prefixes}{select[: where.end()]} {focus('this')}\n{select[where.end() :]}"
         return self._constraint(shape, "SPARQLConstraint", None, self._messages(constraint), query)
 
@@ -257,7 +253,7 @@ class ShapesCompiler:
             return f"EXISTS {{ {self._has_class(var, str(g.value(shape, SH['class'])))} }}"
         if params == {SH.datatype}:
             return f"({self._datatype_test(var, str(g.value(shape, SH.datatype)))})"
-        raise UnsupportedShape(
+        raise UnsupportedShapeError(
             f"in sh:or and sh:qualifiedValueShape only sh:class or sh:datatype are supported, "
             f"not {sorted(compact(str(p)) for p in params)}"
         )
@@ -274,7 +270,7 @@ class ShapesCompiler:
             return f"^{self._path(inverse)}"
         if (path, RDF.first, None) in g:
             return "(" + "/".join(self._path(p) for p in Collection(g, path)) + ")"
-        raise UnsupportedShape(f"unsupported property path {path}")
+        raise UnsupportedShapeError(f"unsupported property path {path}")
 
     def _shown_path(self, path) -> str:  # type: ignore[no-untyped-def]
         if isinstance(path, rdflib.URIRef):
@@ -291,7 +287,7 @@ class ShapesCompiler:
         unknown = {p for p in self.graph.predicates(shape, None)} - _STRUCTURAL - _SUPPORTED
         if unknown:
             names = ", ".join(sorted(compact(str(p)) for p in unknown))
-            raise UnsupportedShape(
+            raise UnsupportedShapeError(
                 f"shape {shape} uses {names}, which ikg's SPARQL engine does not support; "
                 "use `ikg validate --engine pyshacl` or extend shacl_sparql.py"
             )
@@ -299,9 +295,7 @@ class ShapesCompiler:
     def _constraint(
         self, shape, component: str, path: str | None, messages: dict[str, str], query: str
     ) -> CompiledConstraint:  # type: ignore[no-untyped-def]
-        severity: Severity = (
-            "warning" if self.graph.value(shape, SH.severity) in (SH.Warning, SH.Info) else "violation"
-        )
+        severity: Severity = "warning" if self.graph.value(shape, SH.severity) in (SH.Warning, SH.Info) else "violation"
         single = path is not None and path.startswith(("http://", "https://"))
         return CompiledConstraint(
             str(shape),

@@ -42,9 +42,7 @@ def project_sources(root: Path) -> list[SourceFile]:
 
 
 def vocabulary_sources(root: Path) -> list[SourceFile]:
-    return [
-        SourceFile(p, _display(p, root), VOCABULARY_GRAPH) for p in sorted((root / "vocab").glob("*.ttl"))
-    ]
+    return [SourceFile(p, _display(p, root), VOCABULARY_GRAPH) for p in sorted((root / "vocab").glob("*.ttl"))]
 
 
 def data_sources(root: Path, paths: list[Path]) -> list[SourceFile]:
@@ -92,9 +90,7 @@ def _load_file(source: SourceFile, store: ox.Store) -> Problem | None:
     has_graphs = rdf_format in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS)
     try:
         # Store.load is one transaction: a file that fails to parse leaves nothing behind.
-        store.load(
-            path=source.path, format=rdf_format, to_graph=None if has_graphs else ox.NamedNode(source.graph)
-        )
+        store.load(path=source.path, format=rdf_format, to_graph=None if has_graphs else ox.NamedNode(source.graph))
     except SyntaxError as error:
         return _syntax_problem(source, error)
     except (OSError, UnicodeDecodeError) as error:
@@ -107,7 +103,8 @@ def _load_file(source: SourceFile, store: ox.Store) -> Problem | None:
         store.remove_graph(ox.DefaultGraph())
         return Problem(
             {
-                "de": "Aussagen außerhalb eines benannten Graphen; in TriG-Dateien gehört jede Aussage in einen GRAPH-Block",
+                "de": "Aussagen außerhalb eines benannten Graphen; "
+                "in TriG-Dateien gehört jede Aussage in einen GRAPH-Block",
                 "en": "statements outside a named graph; in TriG files every statement belongs in a GRAPH block",
             },
             file=source.display_name,

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Literal
 
 import pyoxigraph as ox
-import pyshacl
 import rdflib
 from rdflib.namespace import RDF, SH
 
@@ -38,9 +37,7 @@ class Validator:
 
     def validate(self, store: ox.Store, locations: LocationIndex) -> list[Problem]:
         describer = Describer(store, locations)
-        findings = (
-            self._sparql(store, describer) if self.engine == "sparql" else self._pyshacl(store, describer)
-        )
+        findings = self._sparql(store, describer) if self.engine == "sparql" else self._pyshacl(store, describer)
         unique = {problem.key(): problem for problem in findings}
         return sorted(unique.values(), key=_order)
 
@@ -72,6 +69,8 @@ class Validator:
         return problems
 
     def _pyshacl(self, store: ox.Store, describer: Describer) -> list[Problem]:
+        import pyshacl  # only the reference engine needs it, and importing it costs every command a second
+
         _conforms, report, _text = pyshacl.validate(
             union_graph(store),
             shacl_graph=self.shapes,
@@ -88,9 +87,7 @@ class Validator:
                 describer.problem(
                     focus=to_oxigraph(report.value(result, SH.focusNode)),
                     path=to_oxigraph(path) if isinstance(path, rdflib.URIRef) else None,
-                    messages={
-                        str(m.language or "en"): str(m) for m in report.objects(result, SH.resultMessage)
-                    },
+                    messages={str(m.language or "en"): str(m) for m in report.objects(result, SH.resultMessage)},
                     severity=_severity(report.value(result, SH.resultSeverity)),
                 )
             )

@@ -1,0 +1,109 @@
+"""`ikg build`: parse, validate, materialise, rewrite to the public base, write dist/ atomically."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from . import __version__, dumps, sources, statistics
+from .iris import CANONICAL_BASE, BaseRewriter, normalise_base
+from .materialise import materialise
+from .namespaces import prefixes
+from .problems import DataError, Problem
+from .validate import Engine, Validator
+
+MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    dist: Path
+    manifest: dict
+    warnings: list[Problem]
+
+
+def check(
+    root: Path, engine: Engine = "sparql", paths: list[Path] | None = None, alone: bool = False
+) -> tuple[sources.LoadedSources, list[Problem]]:
+    """Parses and validates; returns the loaded sources and every problem found (violations and warnings).
+
+    Files named in `paths` are checked together with the project's graph/ (so that their links to
+    organisations or goals defined there resolve), or with the vocabulary only when `alone` is set."""
+    files = sources.project_sources(root) if paths is None else sources.vocabulary_sources(root)
+    if paths is not None:
+        extra = sources.data_sources(root, paths)
+        if not alone:
+            files = sources.project_sources(root)
+        known = {f.path.resolve() for f in files}
+        files += [f for f in extra if f.path.resolve() not in known]
+    loaded = sources.load(files)
+    if loaded.problems:
+        return loaded, loaded.problems
+    return loaded, Validator(root / "shapes" / "ikg-shapes.ttl", engine).validate(loaded.store, loaded.locations)
+
+
+def build(root: Path, dist: Path, base_url: str = CANONICAL_BASE, engine: Engine = "sparql") -> BuildResult:
+    """Builds into a temporary folder next to `dist` and swaps it in only when everything succeeded."""
+    loaded, problems = check(root, engine)
+    if any(p.severity == "violation" for p in problems):
+        raise DataError(problems)
+    store = loaded.store
+    materialise(store)
+    rewriter = BaseRewriter(CANONICAL_BASE, normalise_base(base_url))
+    quads = dumps.canonical_quads(list(rewriter.quads(store)))
+    stats = _rewrite_keys(statistics.compute(store), rewriter)
+    dist.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{dist.name}.building-", dir=dist.parent))
+    staging.chmod(0o755)  # mkdtemp makes it private; the dumps are for everyone to read
+    try:
+        written = dumps.write_all(quads, staging, prefixes(rewriter.target_base))
+        manifest = {
+            "ikg_version": __version__,
+            "base": rewriter.target_base,
+            "canonical_base": CANONICAL_BASE,
+            "graph_version": _graph_version(quads),
+            "statistics": stats,
+            "dumps": [d.as_dict() for d in written],
+        }
+        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        _swap_in(staging, dist)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return BuildResult(dist, manifest, [p for p in problems if p.severity == "warning"])
+
+
+def _graph_version(quads: list[ox.Quad]) -> str:
+    """A digest of the graph's content: it changes exactly when the data does."""
+    digest = hashlib.sha256()
+    for quad in quads:
+        digest.update(f"{quad}\n".encode())
+    return digest.hexdigest()[:16]
+
+
+def _rewrite_keys(stats: dict, rewriter: BaseRewriter) -> dict:
+    for key in ("graphs", "classes", "properties"):
+        stats[key] = {rewriter.iri(iri): n for iri, n in stats[key].items()}
+    return stats
+
+
+def _swap_in(staging: Path, dist: Path) -> None:
+    """The old dist/ is moved aside only once the new one is complete, and removed only after the swap."""
+    retired = None
+    if dist.exists():
+        retired = dist.with_name(f".{dist.name}.retired-{os.getpid()}")
+        os.replace(dist, retired)
+    os.replace(staging, dist)
+    if retired is not None:
+        shutil.rmtree(retired, ignore_errors=True)
+
+
+def read_manifest(dist: Path) -> dict:
+    return json.loads((dist / MANIFEST).read_text(encoding="utf-8"))

@@ -1,0 +1,132 @@
+"""The `ikg` command line: validate and build the knowledge graph (serve, import and more come later)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .build import build, check
+from .iris import CANONICAL_BASE
+from .problems import LANGUAGES, DataError, Problem
+from .statistics import DOMAIN_CLASSES
+from .validate import ENGINES
+
+_SUMMARY = {
+    "de": {"clean": "keine Probleme gefunden", "count": "{v} Fehler, {w} Warnung(en)", "built": "gebaut"},
+    "en": {"clean": "no problems found", "count": "{v} violation(s), {w} warning(s)", "built": "built"},
+}
+_CLASS_NAMES = {
+    "de": {
+        "measures": "Maßnahmen",
+        "organisations": "Organisationen",
+        "funding_programmes": "Förderprogramme",
+        "action_fields": "Handlungsfelder",
+        "goals": "Ziele (Handlungsfeld)",
+        "overall_goals": "Übergreifende Ziele",
+        "places": "Orte",
+        "reports": "Berichte",
+    },
+    "en": {
+        "measures": "measures",
+        "organisations": "organisations",
+        "funding_programmes": "funding programmes",
+        "action_fields": "action fields",
+        "goals": "goals (action field)",
+        "overall_goals": "overall goals",
+        "places": "places",
+        "reports": "reports",
+    },
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    return int(args.run(args))
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ikg", description="Integration knowledge graph publisher.")
+    parser.add_argument("--version", action="version", version=f"ikg {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    validate = commands.add_parser("validate", help="parse and validate graph files; exit 1 if any is invalid")
+    validate.add_argument("paths", nargs="*", type=Path, help="graph files or folders (default: graph/)")
+    validate.add_argument(
+        "--alone", action="store_true", help="check the files with the vocabulary only, not together with graph/"
+    )
+    _common(validate)
+    validate.set_defaults(run=_validate)
+
+    build_cmd = commands.add_parser("build", help="validate, then write the dumps and service files to dist/")
+    build_cmd.add_argument("--dist", type=Path, default=None, help="output folder (default: ROOT/dist)")
+    build_cmd.add_argument(
+        "--base-url",
+        default=os.environ.get("IKG_BASE_URL", CANONICAL_BASE),
+        help="public base URL the IRIs are served under (default: $IKG_BASE_URL or the canonical base)",
+    )
+    _common(build_cmd)
+    build_cmd.set_defaults(run=_build)
+    return parser
+
+
+def _common(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--root", type=Path, default=Path("."), help="project folder with vocab/, shapes/, graph/")
+    command.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=os.environ.get("IKG_LANG", "de"),
+        help="language of the messages (default: de)",
+    )
+    command.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="sparql",
+        help="validation engine: sparql (fast, default) or pyshacl (reference)",
+    )
+
+
+def _report(problems: list[Problem], lang: str) -> int:
+    for problem in problems:
+        print(problem.render(lang))
+    violations = sum(p.severity == "violation" for p in problems)
+    words = _SUMMARY[lang]
+    print(words["count"].format(v=violations, w=len(problems) - violations) if problems else words["clean"])
+    return 1 if violations else 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    paths = [p if p.is_absolute() else Path.cwd() / p for p in args.paths] or None
+    _loaded, problems = check(args.root, args.engine, paths, alone=args.alone)
+    return _report(problems, args.lang)
+
+
+def _build(args: argparse.Namespace) -> int:
+    dist = args.dist or args.root / "dist"
+    try:
+        result = build(args.root, dist, args.base_url, args.engine)
+    except DataError as error:
+        _report(error.problems, args.lang)
+        return 1
+    except ValueError as error:
+        print(f"ikg build: {error}", file=sys.stderr)
+        return 2
+    for warning in result.warnings:
+        print(warning.render(args.lang))
+    names = _CLASS_NAMES[args.lang]
+    counts = result.manifest["statistics"]["domain"]
+    for key in DOMAIN_CLASSES:
+        print(f"{names[key]:>24}: {counts[key]}")
+    stats = result.manifest["statistics"]
+    print(
+        f"{_SUMMARY[args.lang]['built']}: {dist} ({stats['triples']} triples, {len(stats['graphs'])} graphs, "
+        f"version {result.manifest['graph_version']})"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,28 @@
+"""Shared test helpers: the project root, a copy of it to break, and running the real `ikg` command."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+BASE = "https://ikg.example/leverkusen/"
+
+
+def run_ikg(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    """The real command line, as a user runs it, in a separate process."""
+    return subprocess.run([sys.executable, "-m", "ikg", *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A private copy of the project's data, shapes and vocabulary that a test may change or break."""
+    copy = tmp_path / "project"
+    for folder in ("vocab", "shapes", "graph"):
+        shutil.copytree(ROOT / folder, copy / folder)
+    return copy

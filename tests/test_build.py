@@ -1,0 +1,120 @@
+"""`ikg build`: validated dumps in every format with checksums, deterministic, atomic, on any base URL."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+import rdflib
+from conftest import BASE, run_ikg
+
+FORMATS = {"ttl": "turtle", "trig": "trig", "nq": "nquads", "nt": "nt", "jsonld": "json-ld", "rdf": "xml"}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    dist = tmp_path_factory.mktemp("built") / "dist"
+    result = run_ikg("build", "--dist", str(dist))
+    assert result.returncode == 0, result.stdout + result.stderr
+    return dist
+
+
+def _manifest(dist: Path) -> dict:
+    return json.loads((dist / "manifest.json").read_text(encoding="utf-8"))
+
+
+def test_build_prints_counts_per_class() -> None:
+    result = run_ikg("build", "--lang", "en", "--dist", "/tmp/ikg-test-dist-counts")
+    assert "measures: 66" in result.stdout
+    assert "action fields: 8" in result.stdout
+    assert "organisations: 84" in result.stdout
+    assert "funding programmes: 32" in result.stdout
+
+
+@pytest.mark.parametrize("suffix", FORMATS)
+def test_every_dump_parses_and_holds_the_graph(built: Path, suffix: str) -> None:
+    data = gzip.decompress((built / f"ikg.{suffix}.gz").read_bytes())
+    if suffix in ("trig", "nq", "jsonld"):
+        dataset = rdflib.Dataset()
+        dataset.parse(data=data, format=FORMATS[suffix])
+        graph = rdflib.Graph()
+        for s, p, o, _g in dataset.quads((None, None, None, None)):
+            graph.add((s, p, o))
+    else:
+        graph = rdflib.Graph().parse(data=data, format=FORMATS[suffix])
+    measure = rdflib.URIRef(f"{BASE}id/measure/service-point-integration")
+    assert (measure, rdflib.RDF.type, rdflib.URIRef(f"{BASE}def/ikg#Measure")) in graph
+    assert len(graph) > 3000
+
+
+@pytest.mark.parametrize("suffix", FORMATS)
+def test_every_dump_has_a_matching_sha256(built: Path, suffix: str) -> None:
+    name = f"ikg.{suffix}.gz"
+    digest = hashlib.sha256((built / name).read_bytes()).hexdigest()
+    assert (built / f"{name}.sha256").read_text() == f"{digest}  {name}\n"
+    assert {d["file"]: d["sha256"] for d in _manifest(built)["dumps"]}[name] == digest
+
+
+def test_named_graphs_survive_in_trig(built: Path) -> None:
+    dataset = rdflib.Dataset()
+    dataset.parse(data=gzip.decompress((built / "ikg.trig.gz").read_bytes()), format="trig")
+    names = {str(g.identifier) for g in dataset.graphs()}
+    assert {f"{BASE}graph/{n}" for n in ("measures", "editorial", "uncertain", "inferred", "report-2024")} <= names
+
+
+def test_build_materialises_super_properties_for_clients_without_inference(built: Path) -> None:
+    graph = rdflib.Graph().parse(data=gzip.decompress((built / "ikg.nt.gz").read_bytes()), format="nt")
+    measure = rdflib.URIRef(f"{BASE}id/measure/service-point-integration")
+    ki = rdflib.URIRef(f"{BASE}id/organisation/kommunales-integrationszentrum")
+    assert (measure, rdflib.URIRef("http://www.w3.org/ns/prov#wasAssociatedWith"), ki) in graph
+    assert (measure, rdflib.RDF.type, rdflib.URIRef("http://www.w3.org/ns/prov#Activity")) in graph
+    assert (measure, rdflib.RDFS.label, None) in graph
+
+
+def test_build_is_deterministic(built: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again"
+    assert run_ikg("build", "--dist", str(again)).returncode == 0
+    for path in sorted(built.iterdir()):
+        assert (again / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+def test_base_url_rewrites_every_iri_of_the_namespace(tmp_path: Path) -> None:
+    dist = tmp_path / "local"
+    assert run_ikg("build", "--dist", str(dist), "--base-url", "http://127.0.0.1:8765").returncode == 0
+    text = gzip.decompress((dist / "ikg.nq.gz").read_bytes()).decode()
+    assert "https://ikg.example/leverkusen/" not in text
+    assert "<http://127.0.0.1:8765/id/measure/service-point-integration>" in text
+    assert "<http://127.0.0.1:8765/def/ikg#Measure>" in text
+    assert _manifest(dist)["base"] == "http://127.0.0.1:8765/"
+
+
+def test_failed_build_leaves_the_previous_dist_untouched(project: Path) -> None:
+    dist = project / "dist"
+    assert run_ikg("build", "--root", str(project), "--dist", str(dist)).returncode == 0
+    before = {p.name: p.read_bytes() for p in dist.iterdir()}
+    measures = project / "graph" / "measures.trig"
+    measures.write_text(
+        measures.read_text(encoding="utf-8").replace("ikg:operator o:job-service-leverkusen ;", ""), encoding="utf-8"
+    )
+    result = run_ikg("build", "--root", str(project), "--dist", str(dist))
+    assert result.returncode == 1
+    assert "ikg:operator" in result.stdout
+    assert {p.name: p.read_bytes() for p in dist.iterdir()} == before
+    assert sorted(p.name for p in project.iterdir()) == ["dist", "graph", "shapes", "vocab"]
+
+
+def test_build_with_a_syntax_error_writes_nothing(project: Path) -> None:
+    (project / "graph" / "measures.trig").write_text("g:measures { m:x a ", encoding="utf-8")
+    dist = project / "dist"
+    result = run_ikg("build", "--root", str(project), "--dist", str(dist))
+    assert result.returncode == 1
+    assert not dist.exists()
+
+
+def test_base_url_must_be_http(tmp_path: Path) -> None:
+    result = run_ikg("build", "--dist", str(tmp_path / "d"), "--base-url", "ftp://example.org/")
+    assert result.returncode == 2
+    assert "must start with http:// or https://" in result.stderr
