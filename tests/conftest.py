@@ -26,3 +26,22 @@ def project(tmp_path: Path) -> Path:
     for folder in ("vocab", "shapes", "graph"):
         shutil.copytree(ROOT / folder, copy / folder)
     return copy
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """One real `ikg serve` for the HTTP tests: two query workers, a 3 s limit, a 200 kB result cap."""
+    from server import start
+
+    folder = tmp_path_factory.mktemp("served")
+    running = start(
+        folder / "dist",
+        folder / "serve.log",
+        "--query-timeout",
+        "3",
+        "--query-workers",
+        "2",
+        env={"IKG_MAX_RESULT_BYTES": "200000"},
+    )
+    yield running
+    running.stop()

@@ -70,6 +70,32 @@ def _parser() -> argparse.ArgumentParser:
     )
     _common(build_cmd)
     build_cmd.set_defaults(run=_build)
+
+    serve_cmd = commands.add_parser(
+        "serve", help="serve the graph: SPARQL endpoint, named queries (builds first if needed)"
+    )
+    serve_cmd.add_argument("--root", type=Path, default=Path("."), help="project folder with vocab/, shapes/, graph/")
+    serve_cmd.add_argument("--dist", type=Path, default=None, help="build folder (default: ROOT/dist)")
+    serve_cmd.add_argument("--host", default=None, help="interface to listen on (default: $IKG_HOST or 127.0.0.1)")
+    serve_cmd.add_argument("--port", type=int, default=None, help="port (default: $IKG_PORT or 8000)")
+    serve_cmd.add_argument(
+        "--base-url",
+        default=None,
+        help="public base URL of the IRIs and the endpoint (default: $IKG_BASE_URL or http://HOST:PORT/)",
+    )
+    serve_cmd.add_argument(
+        "--query-timeout",
+        type=float,
+        default=None,
+        help="seconds a query may run before it is stopped with 503 (default: $IKG_QUERY_TIMEOUT or 10)",
+    )
+    serve_cmd.add_argument(
+        "--query-workers",
+        type=int,
+        default=None,
+        help="processes evaluating queries (default: $IKG_QUERY_WORKERS or the number of cores)",
+    )
+    serve_cmd.set_defaults(run=_serve)
     return parser
 
 
@@ -125,6 +151,27 @@ def _build(args: argparse.Namespace) -> int:
         f"{_SUMMARY[args.lang]['built']}: {dist} ({stats['triples']} triples, {len(stats['graphs'])} graphs, "
         f"version {result.manifest['graph_version']})"
     )
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+    from .settings import Settings
+
+    settings = Settings.from_environment(
+        root=args.root,
+        dist=args.dist or args.root / "dist",
+        host=args.host,
+        port=args.port,
+        base_url=args.base_url,
+        query_timeout=args.query_timeout,
+        query_workers=args.query_workers,
+    )
+    try:
+        serve(settings)
+    except DataError as problem:
+        _report(problem.problems, os.environ.get("IKG_LANG", "de"))
+        return 1
     return 0
 
 

@@ -1,0 +1,276 @@
+"""The HTTP service: wiring only. The SPARQL protocol, named queries and service description live in
+their own modules; this module connects them to routes and to one error shape."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pyoxigraph as ox
+from fastapi import FastAPI
+from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+
+from . import sparql_protocol
+from .build import read_manifest
+from .formats import RDF_FORMATS
+from .iris import CANONICAL_BASE, BaseRewriter
+from .named_queries import NamedQuery, ParameterError, load_all
+from .negotiation import choose
+from .query_workers import QueryJob, QueryWorkers
+from .result_cache import ResultCache
+from .service_description import describe
+from .settings import Settings
+from .sparql_protocol import ProtocolError
+from .sparql_text import looks_like_update, query_form, uses_service
+
+TABLE_TYPES = (
+    "application/sparql-results+json",
+    "application/sparql-results+xml",
+    "text/csv",
+    "text/tab-separated-values",
+)
+GRAPH_TYPES = (
+    *(f.media_type for f in RDF_FORMATS if f.name in ("turtle", "ntriples", "rdfxml", "jsonld")),
+    "application/n-quads",
+    "application/trig",
+)
+DESCRIPTION_TYPES = ("text/turtle", "application/rdf+xml", "application/ld+json", "application/n-triples", "text/html")
+FORMAT_NAMES = {
+    "json": TABLE_TYPES[0],
+    "xml": TABLE_TYPES[1],
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "ttl": "text/turtle",
+    "nt": "application/n-triples",
+    "rdf": "application/rdf+xml",
+    "jsonld": "application/ld+json",
+}
+
+_templates = Environment(loader=PackageLoader("ikg", "templates"), autoescape=select_autoescape(["html"]))
+
+
+def content_type(media_type: str) -> str:
+    return f"{media_type}; charset=utf-8" if media_type.startswith("text/") else media_type
+
+
+def error(status: int, message: str) -> Response:
+    """Every error the service gives: the status and one short sentence, never a stack trace."""
+    return Response(f"{message}\n", status_code=status, media_type="text/plain; charset=utf-8")
+
+
+class Publication:
+    """What one build of the graph offers over HTTP: its statistics, queries, workers and result cache."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.manifest = read_manifest(settings.dist)
+        rewriter = BaseRewriter(CANONICAL_BASE, settings.public_base)
+        self.queries: dict[str, NamedQuery] = load_all(settings.root / "queries", rewriter)
+        self.workers = QueryWorkers(settings.dist / "ikg.nq.gz", settings.query_workers, settings.query_timeout)
+        self.cache = ResultCache(self.manifest["graph_version"], settings.cache_entries)
+
+    async def answer(
+        self,
+        request: Request,
+        query: str,
+        default_graphs: tuple[str, ...] | None = None,
+        named_graphs: tuple[str, ...] | None = None,
+        media_type: str | None = None,
+    ) -> Response:
+        if uses_service(query):
+            return error(400, "federated queries (SERVICE) are disabled on this endpoint")
+        form = query_form(query)
+        if form is None:
+            if looks_like_update(query):
+                return error(403, "this endpoint is read-only: SPARQL updates are not accepted")
+            return error(400, "not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
+        offers = TABLE_TYPES if form in ("SELECT", "ASK") else GRAPH_TYPES
+        chosen = media_type if media_type in offers else choose(request.headers.get("accept"), offers)
+        if chosen is None:
+            return error(406, f"none of the accepted types can be produced for {form}; offered: {', '.join(offers)}")
+        key = (query, default_graphs, named_graphs, chosen)
+        cached = self.cache.get(key)
+        if cached is None:
+            outcome = await self.workers.run(
+                QueryJob(query, chosen, default_graphs, named_graphs, self.settings.max_result_bytes)
+            )
+            if outcome.error is not None:
+                return _outcome_error(outcome.error, outcome.message)
+            cached = self.cache.put(key, outcome.body)
+        headers = {"ETag": cached.etag, "Vary": "Accept", "Cache-Control": "public, max-age=300"}
+        if cached.etag in request.headers.get("if-none-match", ""):
+            return Response(status_code=304, headers=headers)
+        return Response(cached.body, headers=headers, media_type=content_type(chosen))
+
+
+def _outcome_error(kind: str, message: str) -> Response:
+    status = {"syntax": 400, "failed": 400, "too_large": 413, "timeout": 503, "unavailable": 503}.get(kind, 503)
+    prefix = {
+        "syntax": "syntax error in the query: ",
+        "too_large": "the result is too large: ",
+        "timeout": "query stopped: ",
+    }.get(kind, "")
+    hint = {"too_large": "; add a LIMIT or narrow the query", "timeout": "; narrow the query or add a LIMIT"}.get(
+        kind, ""
+    )
+    return error(status, f"{prefix}{message}{hint}")
+
+
+def create_app(settings: Settings) -> FastAPI:
+    publication = Publication(settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await publication.workers.start()
+        yield
+        await publication.workers.close()
+
+    app = FastAPI(
+        title="ikg",
+        summary="SPARQL endpoint and named queries of the integration knowledge graph",
+        version=publication.manifest["ikg_version"],
+        lifespan=lifespan,
+    )
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "POST", "HEAD", "OPTIONS"],
+        allow_headers=["*"],
+        expose_headers=["ETag", "Content-Type"],
+    )
+    app.state.publication = publication
+
+    @app.api_route("/sparql", methods=["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"], include_in_schema=False)
+    async def sparql(request: Request) -> Response:
+        try:
+            parsed = await sparql_protocol.read(request)
+        except ProtocolError as problem:
+            return error(problem.status, problem.message)
+        if parsed.query is None:
+            if request.method == "POST":
+                return error(400, "the request has no query; send it as 'query' or as an application/sparql-query body")
+            return service_description(request)
+        return await publication.answer(request, parsed.query, parsed.default_graphs, parsed.named_graphs)
+
+    def service_description(request: Request) -> Response:
+        chosen = choose(request.headers.get("accept"), DESCRIPTION_TYPES)
+        if chosen is None:
+            return error(406, f"the service description is offered as {', '.join(DESCRIPTION_TYPES)}")
+        if chosen == "text/html":
+            page = _templates.get_template("query.html").render(
+                endpoint=settings.endpoint, queries=publication.queries.values(), lang="de"
+            )
+            return HTMLResponse(page, headers={"Vary": "Accept"})
+        stats = publication.manifest["statistics"]
+        triples = describe(settings.endpoint, stats["graphs"], stats["triples"], {})
+        body = ox.serialize(
+            triples,
+            format=ox.RdfFormat.from_media_type(chosen),
+            prefixes={"sd": "http://www.w3.org/ns/sparql-service-description#", "void": "http://rdfs.org/ns/void#"}
+            if chosen != "application/n-triples"
+            else None,
+        )
+        return Response(body, media_type=content_type(chosen), headers={"Vary": "Accept"})
+
+    @app.get("/queries", summary="The named queries (competency questions)", tags=["named queries"])
+    async def list_queries(request: Request) -> Response:
+        entries = [_query_entry(q, settings) for q in publication.queries.values()]
+        if (
+            choose(request.headers.get("accept"), ("application/json", "text/html")) == "text/html"
+            and request.query_params.get("format") != "json"
+        ):
+            page = _templates.get_template("queries.html").render(queries=publication.queries.values(), lang="de")
+            return HTMLResponse(page, headers={"Vary": "Accept"})
+        return JSONResponse({"queries": entries}, headers={"Vary": "Accept"})
+
+    for named in publication.queries.values():
+        _add_named_query_route(app, publication, named)
+
+    @app.get("/health", summary="Status for load balancers", tags=["service"])
+    async def health() -> Response:
+        stats = publication.manifest["statistics"]
+        return JSONResponse(
+            {
+                "status": "ok",
+                "graph_version": publication.manifest["graph_version"],
+                "triples": stats["triples"],
+                "base": settings.public_base,
+            }
+        )
+
+    return app
+
+
+def _query_entry(query: NamedQuery, settings: Settings) -> dict:
+    return {
+        "name": query.name,
+        "url": f"{settings.public_base}queries/{query.name}",
+        "title": query.titles,
+        "description": query.descriptions,
+        "parameters": [
+            {"name": p.name, "type": p.type, "default": p.default, "description": p.description}
+            for p in query.parameters
+        ],
+    }
+
+
+def _add_named_query_route(app: FastAPI, publication: Publication, named: NamedQuery) -> None:
+    async def run_named_query(request: Request) -> Response:
+        values = {k: v for k, v in request.query_params.items() if k != "format"}
+        requested = request.query_params.get("format")
+        if requested is not None and requested not in FORMAT_NAMES:
+            return error(400, f"unknown format {requested!r}; use one of {', '.join(FORMAT_NAMES)}")
+        try:
+            query = named.bind(values)
+        except ParameterError as problem:
+            return error(400, str(problem))
+        return await publication.answer(request, query, media_type=FORMAT_NAMES.get(requested or ""))
+
+    parameters = [
+        {
+            "name": p.name,
+            "in": "query",
+            "required": False,
+            "description": p.description,
+            "schema": {
+                "type": "integer" if p.type == "integer" else "string",
+                **({"format": "uri"} if p.type == "iri" else {}),
+                "default": p.default,
+            },
+        }
+        for p in named.parameters
+    ] + [
+        {
+            "name": "format",
+            "in": "query",
+            "required": False,
+            "description": "result format instead of Accept",
+            "schema": {"type": "string", "enum": list(FORMAT_NAMES)},
+        }
+    ]
+    app.add_api_route(
+        f"/queries/{named.name}",
+        run_named_query,
+        methods=["GET"],
+        tags=["named queries"],
+        summary=named.title("en"),
+        description=f"{named.description('en')}\n\n{named.title('de')}: {named.description('de')}",
+        openapi_extra={
+            "parameters": parameters,
+            "responses": {
+                "200": {
+                    "description": "query results in the negotiated format",
+                    "content": {t: {} for t in (*TABLE_TYPES, *GRAPH_TYPES)},
+                }
+            },
+        },
+    )
+
+
+def load_json(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))

@@ -1,0 +1,42 @@
+"""Settings of the service, from command-line options or IKG_* environment variables."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Settings:
+    root: Path = Path(".")
+    dist: Path = Path("dist")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    base_url: str | None = None  # the public base; default http://HOST:PORT/
+    query_timeout: float = 10.0
+    query_workers: int | None = None
+    max_result_bytes: int = 50_000_000
+    cache_entries: int = 2048
+
+    @property
+    def public_base(self) -> str:
+        return (self.base_url or f"http://{self.host}:{self.port}/").rstrip("/") + "/"
+
+    @property
+    def endpoint(self) -> str:
+        return self.public_base + "sparql"
+
+    @classmethod
+    def from_environment(cls, **overrides: object) -> Settings:
+        env = os.environ
+        values: dict[str, object] = {
+            "host": env.get("IKG_HOST", cls.host),
+            "port": int(env.get("IKG_PORT", cls.port)),
+            "base_url": env.get("IKG_BASE_URL") or None,
+            "query_timeout": float(env.get("IKG_QUERY_TIMEOUT", cls.query_timeout)),
+            "query_workers": int(env["IKG_QUERY_WORKERS"]) if env.get("IKG_QUERY_WORKERS") else None,
+            "max_result_bytes": int(env.get("IKG_MAX_RESULT_BYTES", cls.max_result_bytes)),
+        }
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)  # type: ignore[arg-type]

@@ -1,0 +1,93 @@
+"""Reading a SPARQL 1.1 Protocol request: the query and its dataset, or a precise 4xx for what is wrong."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import parse_qsl
+
+from starlette.requests import Request
+
+FORM = "application/x-www-form-urlencoded"
+DIRECT = "application/sparql-query"
+UPDATE = "application/sparql-update"
+
+
+class ProtocolError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass(frozen=True)
+class SparqlRequest:
+    query: str | None
+    default_graphs: tuple[str, ...] | None
+    named_graphs: tuple[str, ...] | None
+
+
+def _decode_pairs(raw: bytes, where: str) -> list[tuple[str, str]]:
+    try:
+        return parse_qsl(raw.decode("ascii"), keep_blank_values=True, encoding="utf-8", errors="strict")
+    except (UnicodeDecodeError, ValueError) as error:
+        raise ProtocolError(400, f"the {where} is not valid UTF-8 percent-encoded text") from error
+
+
+def _media_type(header: str | None) -> tuple[str | None, str | None]:
+    """The media type in lower case and its charset parameter, if any."""
+    if not header:
+        return None, None
+    kind, *parameters = (part.strip() for part in header.split(";"))
+    charset = None
+    for parameter in parameters:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset":
+            charset = value.strip().strip('"').lower()
+    return kind.lower(), charset
+
+
+async def read(request: Request) -> SparqlRequest:
+    """Parameters from the URL and, for a form POST, from the body, merged as the protocol says."""
+    pairs = _decode_pairs(request.scope.get("query_string", b""), "URL query string")
+    if request.method == "POST":
+        pairs += await _body_pairs(request)
+    elif request.method not in ("GET", "HEAD"):
+        raise ProtocolError(405, f"the SPARQL endpoint answers GET and POST, not {request.method}")
+    values: dict[str, list[str]] = {}
+    for name, value in pairs:
+        values.setdefault(name, []).append(value)
+    if "update" in values or "using-graph-uri" in values or "using-named-graph-uri" in values:
+        raise ProtocolError(403, "this endpoint is read-only: SPARQL updates are not accepted")
+    queries = values.get("query", [])
+    if len(queries) > 1:
+        raise ProtocolError(400, "the request has more than one 'query' parameter; send exactly one")
+    query = queries[0] if queries else None
+    if query is not None and not query.strip():
+        raise ProtocolError(400, "the query is empty")
+    default = values.get("default-graph-uri")
+    named = values.get("named-graph-uri")
+    return SparqlRequest(query, tuple(default) if default else None, tuple(named) if named else None)
+
+
+async def _body_pairs(request: Request) -> list[tuple[str, str]]:
+    kind, charset = _media_type(request.headers.get("content-type"))
+    body = await request.body()
+    if kind == FORM:
+        return _decode_pairs(body, "form body")
+    if kind == DIRECT:
+        if charset not in (None, "utf-8", "utf8"):
+            raise ProtocolError(415, f"the query must be sent as UTF-8, not {charset}")
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise ProtocolError(400, "the request body is not valid UTF-8") from error
+        if "\x00" in text:
+            raise ProtocolError(400, "the request body contains a NUL character; a query is text")
+        if not text.strip():
+            raise ProtocolError(400, "the request body is empty; it should hold the query")
+        return [("query", text)]
+    if kind == UPDATE:
+        raise ProtocolError(403, "this endpoint is read-only: SPARQL updates are not accepted")
+    if kind is None:
+        raise ProtocolError(415, f"a POST needs a Content-Type: {FORM} or {DIRECT}")
+    raise ProtocolError(415, f"unsupported Content-Type {kind!r}; send {FORM} or {DIRECT}")
