@@ -1,0 +1,241 @@
+"""Throughput and latency of ikg's SPARQL endpoint against Oxigraph server and rdflib-endpoint.
+
+The same synthetic graph (benchmarks/generate.py) is served by all three; each named query of
+queries/ (bound to resources of the synthetic graph) is sent as an HTTP GET by wrk, a real load
+generator, for a fixed duration at concurrency 1, 8 and 32. Prints qps, p50 and p99 side by side,
+the ratios ikg/Oxigraph and ikg/rdflib-endpoint, and their geometric means.
+
+Needs wrk (Debian package `wrk`) and the peers in a virtual environment of their own, as a real
+deployment would have them:
+
+    python3 -m venv /tmp/peers && /tmp/peers/bin/pip install oxigraph rdflib-endpoint
+    python benchmarks/endpoint.py --peers /tmp/peers/bin --sizes 80 10000 --duration 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import math
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT / "service"))
+import generate  # noqa: E402
+
+from ikg.named_queries import load_all  # noqa: E402
+
+SYNTHETIC = generate.BASE
+BINDINGS = {  # resources of the synthetic graph for the parameters of the named queries
+    "goal": f"{SYNTHETIC}id/goal/c00001-ziel-1-1",
+    "organisation": f"{SYNTHETIC}id/organisation/c00001-org-01",
+    "programme": f"{SYNTHETIC}id/programme/shared-01",
+    "resource": f"{SYNTHETIC}id/measure/c00001-massnahme-01",
+    "edition": f"{SYNTHETIC}graph/report-2024",
+    "text": "sprach",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for(url: str, process: subprocess.Popen[bytes], seconds: float = 600) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server for {url} exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer in {seconds} s")
+
+
+def synthetic_project(size: int, folder: Path) -> Path:
+    project = folder / f"project-{size}"
+    (project / "graph").mkdir(parents=True)
+    generate.generate(size, project / "graph")
+    for name in ("vocab", "shapes", "queries"):
+        (project / name).symlink_to(ROOT / name)
+    return project
+
+
+def start_ikg(project: Path, folder: Path) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "ikg",
+            "serve",
+            "--root",
+            str(project),
+            "--dist",
+            str(folder / "dist"),
+            "--port",
+            str(port),
+            "--base-url",
+            SYNTHETIC.rstrip("/"),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}/sparql"
+    wait_for(f"http://127.0.0.1:{port}/health", process)
+    return process, url
+
+
+def start_oxigraph(peers: Path, dump: Path, folder: Path) -> tuple[subprocess.Popen[bytes], str]:
+    location = folder / "oxigraph"
+    subprocess.run(
+        [str(peers / "oxigraph"), "load", "--location", str(location), "--file", str(dump)],
+        check=True,
+        capture_output=True,
+    )
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            str(peers / "oxigraph"),
+            "serve-read-only",
+            "--location",
+            str(location),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--union-default-graph",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}/query"
+    wait_for(f"{url}?query=ASK%7B%7D", process)
+    return process, url
+
+
+def start_rdflib_endpoint(peers: Path, triples: Path) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [str(peers / "rdflib-endpoint"), "serve", str(triples), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    wait_for(f"{url}?query=ASK%7B%7D", process, seconds=1800)
+    return process, url
+
+
+def run_wrk(url: str, query: str, accept: str, concurrency: int, duration: int) -> tuple[float, float, float]:
+    """Requests per second, p50 and p99 in milliseconds (non-2xx answers count as failures: qps 0)."""
+    target = f"{url}?{urllib.parse.urlencode({'query': query})}"
+    result = subprocess.run(
+        [
+            "wrk",
+            f"-t{min(concurrency, 2)}",
+            f"-c{concurrency}",
+            f"-d{duration}s",
+            "--latency",
+            "--timeout",
+            "30s",
+            "-H",
+            f"Accept: {accept}",
+            target,
+        ],
+        capture_output=True,
+        text=True,
+    )
+    out = result.stdout
+    if "Non-2xx" in out or "Requests/sec" not in out:
+        return 0.0, math.nan, math.nan
+    qps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+
+    def percentile(p: str) -> float:
+        value, unit = re.search(rf"\s{p}%\s+([\d.]+)(us|ms|s)", out).groups()  # type: ignore[union-attr]
+        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+    return qps, percentile("50"), percentile("99")
+
+
+def geometric_mean(values: list[float]) -> float:
+    positive = [v for v in values if v > 0 and math.isfinite(v)]
+    return math.exp(sum(math.log(v) for v in positive) / len(positive)) if positive else math.nan
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--peers", type=Path, required=True, help="bin/ folder with oxigraph and rdflib-endpoint")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[80, 10_000])
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8, 32])
+    parser.add_argument("--duration", type=int, default=3, help="seconds per measurement")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is needed: apt-get install wrk")
+    queries = load_all(ROOT / "queries")
+    for size in args.sizes:
+        with tempfile.TemporaryDirectory(prefix="ikg-endpoint-") as tmp:
+            folder = Path(tmp)
+            project = synthetic_project(size, folder)
+            ikg, ikg_url = start_ikg(project, folder)
+            dump = folder / "dist" / "ikg.nq.gz"
+            nquads = folder / "graph.nq"
+            nquads.write_bytes(gzip.decompress(dump.read_bytes()))
+            triples = folder / "graph.nt"
+            triples.write_bytes(gzip.decompress((folder / "dist" / "ikg.nt.gz").read_bytes()))
+            servers = {"ikg": (ikg, ikg_url)}
+            servers["oxigraph"] = start_oxigraph(args.peers, nquads, folder)
+            servers["rdflib-endpoint"] = start_rdflib_endpoint(args.peers, triples)
+            try:
+                report(size, queries, servers, args)
+            finally:
+                for process, _url in servers.values():
+                    process.terminate()
+                    process.wait(timeout=30)
+
+
+def report(size: int, queries: dict, servers: dict, args: argparse.Namespace) -> None:  # type: ignore[type-arg]
+    print(f"\n## {size} measures\n")
+    print(
+        "| query | c | ikg qps | Oxigraph qps | rdflib-endpoint qps | ikg p50/p99 ms | Oxigraph p50/p99 ms | "
+        "rdflib-endpoint p50/p99 ms | ikg/Oxigraph | ikg/rdflib-endpoint |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    ratios: dict[tuple[str, int], list[float]] = {}
+    for name, named in queries.items():
+        values = {p.name: BINDINGS[p.name] for p in named.parameters if p.name in BINDINGS}
+        text = named.bind(values).replace("https://ikg.example/leverkusen/id/", f"{SYNTHETIC}id/")
+        accept = "text/turtle" if "CONSTRUCT" in text else "application/sparql-results+json"
+        for c in args.concurrency:
+            figures = {server: run_wrk(url, text, accept, c, args.duration) for server, (_p, url) in servers.items()}
+            ikg, oxi, rdfl = figures["ikg"], figures["oxigraph"], figures["rdflib-endpoint"]
+            r_oxi = ikg[0] / oxi[0] if oxi[0] else math.nan
+            r_rdf = ikg[0] / rdfl[0] if rdfl[0] else math.inf
+            ratios.setdefault(("oxigraph", c), []).append(r_oxi)
+            ratios.setdefault(("rdflib-endpoint", c), []).append(r_rdf)
+            print(
+                f"| {name} | {c} | {ikg[0]:.0f} | {oxi[0]:.0f} | {rdfl[0]:.1f} | {ikg[1]:.2f}/{ikg[2]:.2f} | "
+                f"{oxi[1]:.2f}/{oxi[2]:.2f} | {rdfl[1]:.1f}/{rdfl[2]:.1f} | {r_oxi:.2f} | {r_rdf:.1f} |",
+                flush=True,
+            )
+    print()
+    for (peer, c), values in sorted(ratios.items()):
+        print(f"geometric mean ikg/{peer} at c={c}: {geometric_mean(values):.2f}")
+
+
+if __name__ == "__main__":
+    main()

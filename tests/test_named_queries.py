@@ -1,0 +1,140 @@
+"""The named queries: listed, documented, runnable in every format, and safe against hostile values."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+from conftest import ROOT
+
+from ikg.named_queries import ParameterError, load_all
+
+QUERIES = load_all(ROOT / "queries")
+
+
+def test_every_query_file_has_titles_in_german_and_english() -> None:
+    for query in QUERIES.values():
+        assert query.titles.get("de") and query.titles.get("en"), query.name
+        assert query.descriptions.get("de") and query.descriptions.get("en"), query.name
+
+
+def test_the_competency_questions_are_all_there() -> None:
+    assert set(QUERIES) >= {
+        "measures-serving-goal",
+        "unserved-goals",
+        "measures-per-action-field",
+        "measures-of-organisation",
+        "measures-funded-by-programme",
+        "trace-field-goal-measure-operator",
+        "label-search",
+        "measures-page",
+        "report-edition-contents",
+        "resource-description",
+    }
+
+
+def test_list_as_json(server) -> None:  # type: ignore[no-untyped-def]
+    listed = httpx.get(server.base + "queries", headers={"Accept": "application/json"}).json()["queries"]
+    assert {q["name"] for q in listed} == set(QUERIES)
+    goal = next(q for q in listed if q["name"] == "measures-serving-goal")
+    assert goal["parameters"][0]["type"] == "iri"
+    assert goal["parameters"][0]["default"].startswith(server.base)
+
+
+def test_list_as_html(server) -> None:  # type: ignore[no-untyped-def]
+    response = httpx.get(server.base + "queries", headers={"Accept": "text/html"})
+    assert response.headers["content-type"].startswith("text/html")
+    assert "Ziele, denen keine Maßnahme dient" in response.text
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_each_query_runs_with_its_defaults(server, name: str) -> None:  # type: ignore[no-untyped-def]
+    response = httpx.get(f"{server.base}queries/{name}")
+    assert response.status_code == 200, response.text
+    if response.headers["content-type"].startswith("application/sparql-results+json"):
+        body = response.json()
+        assert body["results"]["bindings"], f"{name} returned no rows on the real graph"
+    else:
+        assert len(response.text) > 100
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
+def test_a_query_in_each_table_format(server, fmt: str) -> None:  # type: ignore[no-untyped-def]
+    response = httpx.get(f"{server.base}queries/unserved-goals", params={"format": fmt})
+    assert response.status_code == 200
+    assert "chancengleichheit" in response.text
+
+
+def test_measures_serving_a_goal_answers_the_question(server) -> None:  # type: ignore[no-untyped-def]
+    response = httpx.get(
+        f"{server.base}queries/measures-serving-goal", params={"goal": f"{server.base}id/goal/hf-b-leitziel-3"}
+    )
+    measures = [b["measure"]["value"] for b in response.json()["results"]["bindings"]]
+    assert measures == [f"{server.base}id/measure/arbeitsgruppe-integrationsprojekte-kita-schule"]
+
+
+def test_paging_returns_the_asked_slice(server) -> None:  # type: ignore[no-untyped-def]
+    first = httpx.get(f"{server.base}queries/measures-page", params={"limit": "5", "offset": "0"}).json()
+    second = httpx.get(f"{server.base}queries/measures-page", params={"limit": "5", "offset": "5"}).json()
+    assert len(first["results"]["bindings"]) == 5
+    assert first["results"]["bindings"][0] != second["results"]["bindings"][0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '") } UNION { ?resource ?p ?label } #',
+        "'; DROP ALL; #",
+        '" } } SELECT * WHERE { ?s ?p ?o } #',
+        "<script>alert(1)</script>",
+        "a\nb\r\u0000c",
+    ],
+)
+def test_hostile_text_is_only_ever_a_value(server, text: str) -> None:  # type: ignore[no-untyped-def]
+    response = httpx.get(f"{server.base}queries/label-search", params={"text": text})
+    assert response.status_code == 200
+    assert response.json()["results"]["bindings"] == []
+
+
+@pytest.mark.parametrize("value", ["> } ?s ?p ?o { <x", "javascript:alert(1)", "not an iri", "http://x/a b"])
+def test_hostile_iri_is_refused(server, value: str) -> None:  # type: ignore[no-untyped-def]
+    response = httpx.get(f"{server.base}queries/measures-serving-goal", params={"goal": value})
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("value", ["1; DROP ALL", "-1", "10001", "1e3", "0x10"])
+def test_hostile_integer_is_refused(server, value: str) -> None:  # type: ignore[no-untyped-def]
+    response = httpx.get(f"{server.base}queries/measures-page", params={"limit": value})
+    assert response.status_code == 400
+
+
+def test_hostile_language_is_refused(server) -> None:  # type: ignore[no-untyped-def]
+    response = httpx.get(f"{server.base}queries/label-search", params={"lang": 'de") || true || ("'})
+    assert response.status_code == 400
+
+
+def test_unknown_parameter_is_400(server) -> None:  # type: ignore[no-untyped-def]
+    response = httpx.get(f"{server.base}queries/unserved-goals", params={"goal": "x"})
+    assert response.status_code == 400
+    assert "unknown parameter" in response.text
+
+
+def test_openapi_documents_every_named_query_with_its_parameters(server) -> None:  # type: ignore[no-untyped-def]
+    schema = httpx.get(server.base + "openapi.json").json()
+    for name, query in QUERIES.items():
+        operation = schema["paths"][f"/queries/{name}"]["get"]
+        documented = {p["name"] for p in operation["parameters"]}
+        assert {p.name for p in query.parameters} | {"format"} == documented
+
+
+def test_binding_builds_values_from_terms() -> None:
+    bound = QUERIES["label-search"].bind({"text": 'x" } #'})
+    assert 'VALUES (?text ?lang) { ("x\\" } #" "de") }' in bound
+
+
+def test_missing_where_clause_cannot_take_parameters(tmp_path: Path) -> None:
+    path = tmp_path / "broken.rq"
+    path.write_text("# title@en: broken\n# param x: string = a | x\nASK {}\n", encoding="utf-8")
+    with pytest.raises(ParameterError):
+        load_all(tmp_path)["broken"].bind({})
