@@ -33,7 +33,6 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT / "service"))
 import generate  # noqa: E402
-
 from ikg.named_queries import load_all  # noqa: E402
 
 SYNTHETIC = generate.BASE

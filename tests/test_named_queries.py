@@ -7,7 +7,6 @@ from pathlib import Path
 import httpx
 import pytest
 from conftest import ROOT
-
 from ikg.named_queries import ParameterError, load_all
 
 QUERIES = load_all(ROOT / "queries")
@@ -15,8 +14,9 @@ QUERIES = load_all(ROOT / "queries")
 
 def test_every_query_file_has_titles_in_german_and_english() -> None:
     for query in QUERIES.values():
-        assert query.titles.get("de") and query.titles.get("en"), query.name
-        assert query.descriptions.get("de") and query.descriptions.get("en"), query.name
+        for lang in ("de", "en"):
+            assert query.titles.get(lang), f"{query.name}: no title@{lang}"
+            assert query.descriptions.get(lang), f"{query.name}: no description@{lang}"
 
 
 def test_the_competency_questions_are_all_there() -> None:

@@ -10,7 +10,10 @@ import rdflib
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, TSV, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
-SELECT = "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?f ?label WHERE { ?f skos:notation ?n ; skos:prefLabel ?label FILTER(LANG(?label) = 'de') } ORDER BY ?n"
+SELECT = (
+    "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?f ?label "
+    "WHERE { ?f skos:notation ?n ; skos:prefLabel ?label FILTER(LANG(?label) = 'de') } ORDER BY ?n"
+)
 
 
 def _client(server, query: str, return_format: str) -> SPARQLWrapper:  # type: ignore[no-untyped-def]
