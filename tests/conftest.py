@@ -30,7 +30,7 @@ def project(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    """One real `ikg serve` for the HTTP tests: two query workers, a 3 s limit, a 200 kB result cap."""
+    """One real `ikg serve` for the HTTP tests: two query workers, a 3 s limit, a 1 MB result cap."""
     from server import start
 
     folder = tmp_path_factory.mktemp("served")
@@ -41,7 +41,7 @@ def server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped
         "3",
         "--query-workers",
         "2",
-        env={"IKG_MAX_RESULT_BYTES": "200000"},
+        env={"IKG_MAX_RESULT_BYTES": "1000000"},
     )
     yield running
     running.stop()

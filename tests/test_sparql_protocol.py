@@ -458,10 +458,34 @@ def test_ask_answers_quickly_while_a_heavy_query_runs(server) -> None:  # type: 
     assert elapsed < 0.1
 
 
+def test_clients_that_hang_up_leave_no_stale_answer_behind(server) -> None:  # type: ignore[no-untyped-def]
+    big = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 1500"  # an answer larger than a pipe buffer
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    for _ in range(3):  # more hang-ups than there are workers
+        with httpx.stream("GET", server.endpoint, params={"query": _unique(big)}) as response:
+            next(response.iter_bytes(100))
+        with pytest.raises(httpx.ReadTimeout):
+            httpx.get(server.endpoint, params={"query": _unique(slow)}, timeout=0.3)
+    for number in range(6):
+        query = _unique(f'SELECT ?v WHERE {{ BIND("answer {number}" AS ?v) }}')
+        response = httpx.get(server.endpoint, params={"query": query}, timeout=10)
+        assert response.status_code == 200, response.text
+        assert response.json()["results"]["bindings"][0]["v"]["value"] == f"answer {number}"
+
+
+def test_answers_larger_than_the_socket_buffer_arrive_whole(server) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(4):  # every worker, more than once
+        query = _unique("SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 2500")
+        response = httpx.get(server.endpoint, params={"query": query})
+        assert response.status_code == 200, response.text
+        assert len(response.content) > 300_000
+        assert len(response.json()["results"]["bindings"]) == 2500
+
+
 def test_result_larger_than_the_cap_is_a_clear_error(server) -> None:  # type: ignore[no-untyped-def]
-    response = httpx.get(server.endpoint, params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"})
+    response = httpx.get(server.endpoint, params={"query": "SELECT * WHERE { ?s ?p ?o . ?a ?b ?c } LIMIT 20000"})
     assert response.status_code == 413
-    assert "larger than 200,000 bytes" in response.text
+    assert "larger than 1,000,000 bytes" in response.text
 
 
 # --- caching, CORS ---------------------------------------------------------------------------------------------

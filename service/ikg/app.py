@@ -26,7 +26,7 @@ from .result_cache import ResultCache
 from .service_description import describe
 from .settings import Settings
 from .sparql_protocol import ProtocolError
-from .sparql_text import looks_like_update, query_form, uses_service
+from .sparql_text import shape
 
 TABLE_TYPES = (
     "application/sparql-results+json",
@@ -82,11 +82,12 @@ class Publication:
         named_graphs: tuple[str, ...] | None = None,
         media_type: str | None = None,
     ) -> Response:
-        if uses_service(query):
+        analysed = shape(query)
+        if analysed.uses_service:
             return error(400, "federated queries (SERVICE) are disabled on this endpoint")
-        form = query_form(query)
+        form = analysed.form
         if form is None:
-            if looks_like_update(query):
+            if analysed.is_update:
                 return error(403, "this endpoint is read-only: SPARQL updates are not accepted")
             return error(400, "not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
         offers = TABLE_TYPES if form in ("SELECT", "ASK") else GRAPH_TYPES
@@ -109,6 +110,7 @@ class Publication:
 
 
 def _outcome_error(kind: str, message: str) -> Response:
+    # "failed" is an evaluation error of the client's query (a bad regex, say); "unavailable" is ours.
     status = {"syntax": 400, "failed": 400, "too_large": 413, "timeout": 503, "unavailable": 503}.get(kind, 503)
     prefix = {
         "syntax": "syntax error in the query: ",

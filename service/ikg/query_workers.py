@@ -67,9 +67,14 @@ class QueryWorkers:
         except TimeoutError:
             self._replace(worker)
             return QueryOutcome(error="timeout", message=f"the query ran longer than the limit of {self.timeout:g} s")
-        except (EOFError, OSError, BrokenPipeError):
+        except asyncio.CancelledError:
+            # The client went away mid-query. The worker will still send its answer, which the next job
+            # would read as its own: a worker in that state is never reused.
             self._replace(worker)
-            return QueryOutcome(error="failed", message="the query worker ended unexpectedly")
+            raise
+        except (EOFError, OSError):
+            self._replace(worker)
+            return QueryOutcome(error="unavailable", message="the query worker ended unexpectedly; please retry")
         self._idle.put_nowait(worker)
         return outcome
 
@@ -116,6 +121,9 @@ class _Worker:
         def readable() -> None:
             loop.remove_reader(fd)
             try:
+                # Watching the descriptor made it non-blocking (uvloop does); a message larger than the
+                # socket buffer must be read whole, so reading blocks until it is complete.
+                os.set_blocking(fd, True)
                 future.set_result(self.conn.recv())
             except Exception as error:  # a dead worker: EOFError or OSError
                 future.set_exception(error)
@@ -133,6 +141,7 @@ class _Worker:
             raise RuntimeError(f"query worker failed to start: {message}")
 
     async def ask(self, job: QueryJob) -> QueryOutcome:
+        os.set_blocking(self.conn.fileno(), True)
         self.conn.send(job)
         outcome = await self._receive()
         assert isinstance(outcome, QueryOutcome)

@@ -7,6 +7,8 @@ Keywords are found outside comments, strings, IRIs and prefixed names, so `"SERV
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 
 _TOKEN = re.compile(
     r"""
@@ -58,3 +60,18 @@ def looks_like_update(query: str) -> bool:
 def has_dataset_clause(query: str) -> bool:
     """Does the query name its own dataset (FROM or FROM NAMED)?"""
     return "FROM" in keywords(query)
+
+
+@dataclass(frozen=True)
+class QueryShape:
+    """What the endpoint must know about a query before running it."""
+
+    form: str | None
+    uses_service: bool
+    is_update: bool
+
+
+@lru_cache(maxsize=4096)
+def shape(query: str) -> QueryShape:
+    """The query's form and its federation and update keywords, read once per distinct query text."""
+    return QueryShape(query_form(query), uses_service(query), looks_like_update(query))
