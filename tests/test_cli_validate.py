@@ -111,3 +111,22 @@ def test_reference_engine_gives_the_same_verdict(tmp_path: Path) -> None:
     result = run_ikg("validate", "--alone", "--engine", "pyshacl", "--lang", "en", str(path))
     assert result.returncode == 1
     assert "operator (ikg:operator) is missing" in result.stdout
+
+
+def test_warnings_are_shown_but_do_not_fail(project: Path) -> None:
+    shapes = project / "shapes" / "ikg-shapes.ttl"
+    shapes.write_text(
+        shapes.read_text(encoding="utf-8")
+        + """
+ikgsh:MeasureFiledUnderAFieldShape a sh:NodeShape ;
+    sh:targetClass ikg:Measure ;
+    sh:property [ sh:path ikg:actionField ; sh:minCount 1 ; sh:severity sh:Warning ;
+        sh:message "keinem Handlungsfeld zugeordnet"@de , "filed under no action field"@en ] .
+""",
+        encoding="utf-8",
+    )
+    result = run_ikg("validate", "--root", str(project), "--lang", "en")
+    assert result.returncode == 0
+    assert "warning: filed under no action field" in result.stdout
+    assert "»Netzwerk „Migrami“«" in result.stdout
+    assert result.stdout.strip().splitlines()[-1].startswith("0 violation(s), ")
