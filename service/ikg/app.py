@@ -15,15 +15,14 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
-from . import sparql_protocol
+from . import dereference, sparql_protocol
 from .build import read_manifest
 from .formats import RDF_FORMATS
 from .iris import CANONICAL_BASE, BaseRewriter
 from .named_queries import NamedQuery, ParameterError, load_all
 from .negotiation import choose
 from .query_workers import QueryJob, QueryWorkers
-from .result_cache import ResultCache
-from .service_description import describe
+from .result_cache import CachedResult, ResultCache
 from .settings import Settings
 from .sparql_protocol import ProtocolError
 from .sparql_text import shape
@@ -94,19 +93,45 @@ class Publication:
         chosen = media_type if media_type in offers else choose(request.headers.get("accept"), offers)
         if chosen is None:
             return error(406, f"none of the accepted types can be produced for {form}; offered: {', '.join(offers)}")
-        key = (query, default_graphs, named_graphs, chosen)
+        result = await self.evaluate(query, chosen, default_graphs, named_graphs)
+        if isinstance(result, Response):
+            return result
+        return cached_response(request, result, chosen)
+
+    async def evaluate(
+        self,
+        query: str,
+        media_type: str,
+        default_graphs: tuple[str, ...] | None = None,
+        named_graphs: tuple[str, ...] | None = None,
+    ) -> CachedResult | Response:
+        """The serialised result from the cache or a worker, or the error response."""
+        key = (query, default_graphs, named_graphs, media_type)
         cached = self.cache.get(key)
         if cached is None:
             outcome = await self.workers.run(
-                QueryJob(query, chosen, default_graphs, named_graphs, self.settings.max_result_bytes)
+                QueryJob(query, media_type, default_graphs, named_graphs, self.settings.max_result_bytes)
             )
             if outcome.error is not None:
                 return _outcome_error(outcome.error, outcome.message)
             cached = self.cache.put(key, outcome.body)
-        headers = {"ETag": cached.etag, "Vary": "Accept", "Cache-Control": "public, max-age=300"}
-        if cached.etag in request.headers.get("if-none-match", ""):
-            return Response(status_code=304, headers=headers)
-        return Response(cached.body, headers=headers, media_type=content_type(chosen))
+        return cached
+
+
+def cached_response(
+    request: Request, result: CachedResult, media_type: str, headers: dict[str, str] | None = None, vary: bool = True
+) -> Response:
+    """A 200 with the body, or a 304 when the client already has this version; caching headers on both."""
+    headers = {"ETag": result.etag, "Cache-Control": "public, max-age=300", **(headers or {})}
+    if vary:
+        headers["Vary"] = "Accept"
+    if result.etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    body = b"" if request.method == "HEAD" else result.body
+    response = Response(body, headers=headers, media_type=content_type(media_type))
+    if request.method == "HEAD":
+        response.headers["content-length"] = str(len(result.body))
+    return response
 
 
 def _outcome_error(kind: str, message: str) -> Response:
@@ -169,7 +194,7 @@ def create_app(settings: Settings) -> FastAPI:
             )
             return HTMLResponse(page, headers={"Vary": "Accept"})
         stats = publication.manifest["statistics"]
-        triples = describe(settings.endpoint, stats["graphs"], stats["triples"], {})
+        triples = service_description.describe(settings.endpoint, stats["graphs"], stats["triples"], {})
         body = ox.serialize(
             triples,
             format=ox.RdfFormat.from_media_type(chosen),
@@ -193,6 +218,9 @@ def create_app(settings: Settings) -> FastAPI:
     for named in publication.queries.values():
         _add_named_query_route(app, publication, named)
 
+    for prefix in dereference.DEREFERENCEABLE:
+        _add_dereferencing_route(app, publication, prefix)
+
     @app.get("/health", summary="Status for load balancers", tags=["service"])
     async def health() -> Response:
         stats = publication.manifest["statistics"]
@@ -206,6 +234,15 @@ def create_app(settings: Settings) -> FastAPI:
         )
 
     return app
+
+
+def _add_dereferencing_route(app: FastAPI, publication: Publication, prefix: str) -> None:
+    async def dereference_resource(request: Request, path: str) -> Response:
+        return await dereference.describe(request, publication, prefix, path)
+
+    app.add_api_route(
+        f"/{prefix}/{{path:path}}", dereference_resource, methods=["GET", "HEAD"], include_in_schema=False
+    )
 
 
 def _query_entry(query: NamedQuery, settings: Settings) -> dict:

@@ -1,0 +1,139 @@
+"""Every resource IRI of the graph dereferences: RDF by content negotiation, variants, 404, 304."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+import rdflib
+from rdflib.compare import isomorphic
+
+SKOS = rdflib.Namespace("http://www.w3.org/2004/02/skos/core#")
+KINDS = [
+    "id/measure/cafe-welt",
+    "id/organisation/mawka",
+    "id/programme/komm-an-nrw",
+    "id/goal/hf-e-mimi-neustart",
+    "id/action-field/gesundheit",
+    "id/place/opladen",
+    "id/report/statusbericht-2024",
+    "id/concept/integrationskonzept-2017",
+    "source/ksta-39930644",
+]
+FORMATS = {
+    "text/turtle": "turtle",
+    "application/ld+json": "json-ld",
+    "application/rdf+xml": "xml",
+    "application/n-triples": "nt",
+}
+
+
+def _resources(server) -> list[str]:  # type: ignore[no-untyped-def]
+    query = (
+        f'SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), "{server.base}id/") '
+        f'|| STRSTARTS(STR(?s), "{server.base}source/")) }}'
+    )
+    rows = httpx.get(server.endpoint, params={"query": query}).json()["results"]["bindings"]
+    return sorted(row["s"]["value"] for row in rows)
+
+
+def test_every_resource_iri_parses_with_rdflib(server) -> None:  # type: ignore[no-untyped-def]
+    resources = _resources(server)
+    assert len(resources) > 250
+    for iri in resources:
+        graph = rdflib.Graph().parse(iri)
+        subject = rdflib.URIRef(iri)
+        assert (subject, rdflib.RDF.type, None) in graph, iri
+        assert any(graph.objects(subject, SKOS.prefLabel)) or "/source/" in iri, iri
+
+
+@pytest.mark.parametrize("path", KINDS)
+@pytest.mark.parametrize("accept", FORMATS)
+def test_content_negotiation_for_each_kind_of_resource(server, path: str, accept: str) -> None:  # type: ignore[no-untyped-def]
+    response = httpx.get(server.base + path, headers={"Accept": accept})
+    assert response.status_code == 200
+    assert response.headers["content-type"].split(";")[0] == accept
+    graph = rdflib.Graph().parse(data=response.content, format=FORMATS[accept])
+    assert (rdflib.URIRef(server.base + path), None, None) in graph
+
+
+@pytest.mark.parametrize(
+    ("suffix", "media"),
+    [
+        ("ttl", "text/turtle"),
+        ("jsonld", "application/ld+json"),
+        ("rdf", "application/rdf+xml"),
+        ("nt", "application/n-triples"),
+    ],
+)
+def test_variant_url_answers_its_format_whatever_the_accept(server, suffix: str, media: str) -> None:  # type: ignore[no-untyped-def]
+    response = httpx.get(f"{server.base}id/measure/cafe-welt.{suffix}", headers={"Accept": "text/turtle"})
+    assert response.headers["content-type"].split(";")[0] == media
+
+
+def test_negotiated_answer_names_its_document_and_links_all_variants(server) -> None:  # type: ignore[no-untyped-def]
+    iri = f"{server.base}id/measure/cafe-welt"
+    response = httpx.get(iri, headers={"Accept": "application/ld+json"})
+    assert response.headers["content-location"] == f"{iri}.jsonld"
+    assert "Accept" in response.headers["vary"]
+    for suffix in ("ttl", "jsonld", "rdf", "nt"):
+        assert f'<{iri}.{suffix}>; rel="alternate"' in response.headers["link"]
+
+
+def test_rdflib_default_accept_gets_rdf(server) -> None:  # type: ignore[no-untyped-def]
+    accept = "application/rdf+xml, text/n3, text/turtle, application/n-triples, application/ld+json"
+    response = httpx.get(f"{server.base}id/organisation/mawka", headers={"Accept": accept})
+    assert response.headers["content-type"].split(";")[0] in FORMATS
+
+
+def test_head_has_the_headers_and_no_body(server) -> None:  # type: ignore[no-untyped-def]
+    response = httpx.head(f"{server.base}id/measure/cafe-welt", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200
+    assert response.content == b""
+    assert int(response.headers["content-length"]) > 1000
+    assert response.headers["content-type"].startswith("text/turtle")
+
+
+def test_unknown_iri_is_404(server) -> None:  # type: ignore[no-untyped-def]
+    assert httpx.get(f"{server.base}id/measure/gibt-es-nicht").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["id/measure/%3Cscript%3E", "id/measure/a%20b", 'id/x">y', "id/measure/%00"])
+def test_hostile_paths_are_404_not_500(server, path: str) -> None:  # type: ignore[no-untyped-def]
+    assert httpx.get(server.base + path).status_code in (404, 400)
+
+
+def test_unsatisfiable_accept_is_406(server) -> None:  # type: ignore[no-untyped-def]
+    assert httpx.get(f"{server.base}id/measure/cafe-welt", headers={"Accept": "image/png"}).status_code == 406
+
+
+def test_revalidation_gives_304(server) -> None:  # type: ignore[no-untyped-def]
+    first = httpx.get(f"{server.base}id/place/opladen")
+    second = httpx.get(f"{server.base}id/place/opladen", headers={"If-None-Match": first.headers["etag"]})
+    assert second.status_code == 304
+
+
+def test_a_goal_lists_the_measures_that_serve_it(server) -> None:  # type: ignore[no-untyped-def]
+    graph = rdflib.Graph().parse(f"{server.base}id/goal/hf-e-mimi-neustart")
+    serves = rdflib.URIRef(f"{server.base}def/ikg#servesGoal")
+    assert (
+        rdflib.URIRef(f"{server.base}id/measure/mimi-gesundheit"),
+        serves,
+        rdflib.URIRef(f"{server.base}id/goal/hf-e-mimi-neustart"),
+    ) in graph
+
+
+def test_description_carries_the_labels_of_what_it_links_to(server) -> None:  # type: ignore[no-untyped-def]
+    graph = rdflib.Graph().parse(f"{server.base}id/measure/cafe-welt")
+    operator = rdflib.URIRef(f"{server.base}id/organisation/ev-kirchengemeinde-leverkusen-mitte")
+    assert (
+        operator,
+        SKOS.prefLabel,
+        rdflib.Literal("Evangelische Kirchengemeinde Leverkusen-Mitte", lang="de"),
+    ) in graph
+
+
+def test_description_is_the_same_as_the_named_query(server) -> None:  # type: ignore[no-untyped-def]
+    iri = f"{server.base}id/measure/cafe-welt"
+    direct = rdflib.Graph().parse(data=httpx.get(iri, headers={"Accept": "application/n-triples"}).text, format="nt")
+    named = httpx.get(f"{server.base}queries/resource-description", params={"resource": iri, "format": "nt"})
+    assert isomorphic(direct, rdflib.Graph().parse(data=named.text, format="nt"))
