@@ -40,7 +40,7 @@ class RunningServer:
             self.process.wait()
 
 
-def start(dist: Path, log: Path, *options: str, env: dict[str, str] | None = None) -> RunningServer:
+def start(dist: Path, log: Path, *options: str, env: dict[str, str] | None = None, root: Path = ROOT) -> RunningServer:
     port = free_port()
     base = f"http://127.0.0.1:{port}/"
     command = [
@@ -49,7 +49,7 @@ def start(dist: Path, log: Path, *options: str, env: dict[str, str] | None = Non
         "ikg",
         "serve",
         "--root",
-        str(ROOT),
+        str(root),
         "--dist",
         str(dist),
         "--port",

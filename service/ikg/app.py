@@ -15,7 +15,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
-from . import dereference, sparql_protocol
+from . import dereference, service_description, sparql_protocol
 from .build import read_manifest
 from .formats import RDF_FORMATS
 from .iris import CANONICAL_BASE, BaseRewriter
@@ -50,7 +50,7 @@ FORMAT_NAMES = {
     "jsonld": "application/ld+json",
 }
 
-_templates = Environment(loader=PackageLoader("ikg", "templates"), autoescape=select_autoescape(["html"]))
+templates = Environment(loader=PackageLoader("ikg", "templates"), autoescape=select_autoescape(["html"]))
 
 
 def content_type(media_type: str) -> str:
@@ -181,15 +181,15 @@ def create_app(settings: Settings) -> FastAPI:
         if parsed.query is None:
             if request.method == "POST":
                 return error(400, "the request has no query; send it as 'query' or as an application/sparql-query body")
-            return service_description(request)
+            return describe_service(request)
         return await publication.answer(request, parsed.query, parsed.default_graphs, parsed.named_graphs)
 
-    def service_description(request: Request) -> Response:
+    def describe_service(request: Request) -> Response:
         chosen = choose(request.headers.get("accept"), DESCRIPTION_TYPES)
         if chosen is None:
             return error(406, f"the service description is offered as {', '.join(DESCRIPTION_TYPES)}")
         if chosen == "text/html":
-            page = _templates.get_template("query.html").render(
+            page = templates.get_template("query.html").render(
                 endpoint=settings.endpoint, queries=publication.queries.values(), lang="de"
             )
             return HTMLResponse(page, headers={"Vary": "Accept"})
@@ -211,7 +211,7 @@ def create_app(settings: Settings) -> FastAPI:
             choose(request.headers.get("accept"), ("application/json", "text/html")) == "text/html"
             and request.query_params.get("format") != "json"
         ):
-            page = _templates.get_template("queries.html").render(queries=publication.queries.values(), lang="de")
+            page = templates.get_template("queries.html").render(queries=publication.queries.values(), lang="de")
             return HTMLResponse(page, headers={"Vary": "Accept"})
         return JSONResponse({"queries": entries}, headers={"Vary": "Accept"})
 

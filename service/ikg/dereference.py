@@ -14,22 +14,69 @@ import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import Response
 
-from .negotiation import choose
+from .negotiation import choose, choose_language
 
 VARIANTS = {
     "ttl": "text/turtle",
     "jsonld": "application/ld+json",
     "rdf": "application/rdf+xml",
     "nt": "application/n-triples",
+    "html": "text/html",
 }
-# Our preference when the client has none (rdflib sends its list without q-values): Turtle.
+# Our preference when the client has none (rdflib sends its list without q-values, a harvester */*):
+# RDF first; HTML only for clients that name it, as browsers do.
 OFFERS = tuple(VARIANTS.values())
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+    "X-Content-Type-Options": "nosniff",
+}
+WORDS = {
+    "de": {
+        "kind": "Art",
+        "statements": "Angaben",
+        "property": "Eigenschaft",
+        "value": "Wert",
+        "incoming": "Verweise auf diese Ressource",
+        "relation": "Beziehung",
+        "resource": "Ressource",
+        "sources": "Quellen",
+        "data": "Daten",
+        "uncertain": "unsicher",
+        "inferred": "abgeleitet",
+        "editorial": "redaktionell",
+        "incomplete": "unvollständige Quellenangabe",
+    },
+    "en": {
+        "kind": "Kind",
+        "statements": "Statements",
+        "property": "Property",
+        "value": "Value",
+        "incoming": "Links to this resource",
+        "relation": "Relation",
+        "resource": "Resource",
+        "sources": "Sources",
+        "data": "Data",
+        "uncertain": "uncertain",
+        "inferred": "inferred",
+        "editorial": "editorial",
+        "incomplete": "incomplete reference",
+    },
+}
 DEREFERENCEABLE = ("id", "source")
 
 
 def split_variant(path: str) -> tuple[str, str | None]:
     name, dot, suffix = path.rpartition(".")
     return (name, suffix) if dot and suffix in VARIANTS else (path, None)
+
+
+def page_language(request: Request) -> str:
+    """German unless the reader asks for English, by ?lang=en or by preferring it in Accept-Language."""
+    asked = request.query_params.get("lang")
+    if asked in ("de", "en"):
+        return asked
+    return choose_language(request.headers.get("accept-language"), ("de", "en"), "de")
 
 
 def links(iri: str) -> str:
@@ -57,11 +104,40 @@ async def describe(request: Request, publication, prefix: str, path: str) -> Res
     if not json.loads(found.body)["boolean"]:
         return error(404, f"no resource <{iri.value}> in this graph")
     query = publication.queries["resource-description"].bind({"resource": iri.value})
+    if media == "text/html":
+        return await _page(request, publication, iri.value, query, suffix is None)
     result = await publication.evaluate(query, media)
     if isinstance(result, Response):
         return result
-    headers = {"Link": links(iri.value)}
+    headers = {"Link": links(iri.value), "X-Content-Type-Options": "nosniff"}
     if suffix is None:
         extension = next(s for s, m in VARIANTS.items() if m == media)
         headers["Content-Location"] = f"{iri.value}.{extension}"
     return cached_response(request, result, media, headers, vary=suffix is None)
+
+
+async def _page(request: Request, publication, iri: str, query: str, negotiated: bool) -> Response:  # type: ignore[no-untyped-def]
+    from .app import templates
+    from .pages import marks_query, model, parse_marks, vocabulary_labels_query
+
+    base = publication.settings.public_base
+    description = await publication.evaluate(query, "application/n-triples")
+    marks = await publication.evaluate(marks_query(iri, base), "application/sparql-results+json")
+    vocabulary = await publication.evaluate(vocabulary_labels_query(base), "application/n-triples")
+    for result in (description, marks, vocabulary):
+        if isinstance(result, Response):
+            return result
+    lang = page_language(request)
+    page = model(description.body, parse_marks(marks.body, base), iri, lang, base, vocabulary.body)
+    other = "en" if lang == "de" else "de"
+    html = templates.get_template("resource.html").render(
+        page=page, lang=lang, other_lang=other, words=WORDS[lang], switch_text="English" if lang == "de" else "Deutsch"
+    )
+    headers = {"Link": links(iri), **SECURITY_HEADERS, "Vary": "Accept, Accept-Language", "Content-Language": lang}
+    if negotiated:
+        headers["Content-Location"] = f"{iri}.html"
+    body = b"" if request.method == "HEAD" else html.encode()
+    response = Response(body, media_type="text/html; charset=utf-8", headers=headers)
+    if request.method == "HEAD":
+        response.headers["content-length"] = str(len(html.encode()))
+    return response

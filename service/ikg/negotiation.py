@@ -61,3 +61,22 @@ def choose(header: str | None, offers: Sequence[str]) -> str | None:
         if top.q > 0 and (best is None or key > best):
             best, chosen = key, offer
     return chosen
+
+
+def choose_language(header: str | None, offers: Sequence[str], default: str) -> str:
+    """The offered language the Accept-Language header prefers (by primary subtag: en-GB counts as en)."""
+    best, chosen = 0.0, default
+    for part in (header or "").split(","):
+        tag, *parameters = (field.strip() for field in part.split(";"))
+        q = 1.0
+        for parameter in parameters:
+            name, _, value = parameter.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        primary = tag.lower().split("-", 1)[0]
+        if primary in offers and q > best:
+            best, chosen = q, primary
+    return chosen
