@@ -137,3 +137,50 @@ def test_description_is_the_same_as_the_named_query(server) -> None:  # type: ig
     direct = rdflib.Graph().parse(data=httpx.get(iri, headers={"Accept": "application/n-triples"}).text, format="nt")
     named = httpx.get(f"{server.base}queries/resource-description", params={"resource": iri, "format": "nt"})
     assert isomorphic(direct, rdflib.Graph().parse(data=named.text, format="nt"))
+
+
+IKG_TERMS = {
+    "Measure",
+    "ActionField",
+    "Goal",
+    "OverallGoal",
+    "FundingProgramme",
+    "IncompleteReference",
+    "servesGoal",
+    "actionField",
+    "operator",
+    "partner",
+    "status",
+    "localUse",
+}
+
+
+def test_vocabulary_dereferences_at_its_namespace_iri_with_every_term(server) -> None:  # type: ignore[no-untyped-def]
+    graph = rdflib.Graph().parse(f"{server.base}def/ikg")
+    for term in IKG_TERMS:
+        iri = rdflib.URIRef(f"{server.base}def/ikg#{term}")
+        languages = {label.language for label in graph.objects(iri, rdflib.RDFS.label)}
+        assert languages == {"de", "en"}, term
+        assert (iri, rdflib.RDFS.isDefinedBy, rdflib.URIRef(f"{server.base}def/ikg")) in graph
+
+
+def test_vocabulary_page_documents_every_term(server) -> None:  # type: ignore[no-untyped-def]
+    response = httpx.get(f"{server.base}def/ikg", headers={"Accept": "text/html"})
+    assert response.headers["content-type"].startswith("text/html")
+    for term in IKG_TERMS:
+        assert f'<section id="{term}">' in response.text
+    assert "http://www.w3.org/ns/prov#wasAssociatedWith" in response.text  # the alignment of ikg:operator
+
+
+def test_vocabulary_page_in_english(server) -> None:  # type: ignore[no-untyped-def]
+    response = httpx.get(f"{server.base}def/ikg.html?lang=en")
+    assert "<h3>ikg:Measure – Measure</h3>" in response.text
+
+
+def test_code_list_concepts_dereference(server) -> None:  # type: ignore[no-untyped-def]
+    graph = rdflib.Graph().parse(f"{server.base}def/target-group/gefluechtete")
+    assert (
+        rdflib.URIRef(f"{server.base}def/target-group/gefluechtete"),
+        SKOS.prefLabel,
+        rdflib.Literal("Geflüchtete", lang="de"),
+    ) in graph

@@ -63,7 +63,8 @@ WORDS = {
         "incomplete": "incomplete reference",
     },
 }
-DEREFERENCEABLE = ("id", "source")
+DEREFERENCEABLE = ("id", "source", "def")
+VOCABULARY = "ikg"
 
 
 def split_variant(path: str) -> tuple[str, str | None]:
@@ -91,6 +92,8 @@ async def describe(request: Request, publication, prefix: str, path: str) -> Res
     from .app import cached_response, error
 
     name, suffix = split_variant(path)
+    if prefix == "def" and name == VOCABULARY:
+        return await _vocabulary(request, publication, suffix)
     try:
         iri = ox.NamedNode(f"{publication.settings.public_base}{prefix}/{name}")
     except ValueError:
@@ -141,3 +144,63 @@ async def _page(request: Request, publication, iri: str, query: str, negotiated:
     if request.method == "HEAD":
         response.headers["content-length"] = str(len(html.encode()))
     return response
+
+
+VOCABULARY_WORDS = {
+    "de": {
+        "version": "Version",
+        "classes": "Klassen",
+        "properties": "Eigenschaften",
+        "labels": "Bezeichnungen",
+        "aligned": "Ausgerichtet an",
+        "domain": "Definitionsbereich",
+        "range": "Wertebereich",
+        "example": "Beispiel",
+    },
+    "en": {
+        "version": "version",
+        "classes": "Classes",
+        "properties": "Properties",
+        "labels": "Labels",
+        "aligned": "Aligned to",
+        "domain": "Domain",
+        "range": "Range",
+        "example": "Example",
+    },
+}
+
+
+async def _vocabulary(request: Request, publication, suffix: str | None) -> Response:  # type: ignore[no-untyped-def]
+    """The vocabulary document: every term, as RDF or as one page with a section per term."""
+    from .app import cached_response, error, templates
+    from .vocabulary_page import terms, vocabulary_query
+
+    base = publication.settings.public_base
+    iri = f"{base}def/{VOCABULARY}"
+    media = VARIANTS[suffix] if suffix else choose(request.headers.get("accept"), OFFERS)
+    if media is None:
+        return error(406, f"the vocabulary is offered as {', '.join(OFFERS)}")
+    headers = {"Link": links(iri), "X-Content-Type-Options": "nosniff"}
+    if suffix is None:
+        headers["Content-Location"] = f"{iri}.{next(s for s, m in VARIANTS.items() if m == media)}"
+    wanted = "application/n-triples" if media == "text/html" else media
+    result = await publication.evaluate(vocabulary_query(base), wanted)
+    if isinstance(result, Response):
+        return result
+    if media != "text/html":
+        return cached_response(request, result, media, headers, vary=suffix is None)
+    lang = page_language(request)
+    header, found = terms(result.body, base)
+    html = templates.get_template("vocabulary.html").render(
+        iri=iri,
+        header=header,
+        terms=found,
+        lang=lang,
+        other_lang="en" if lang == "de" else "de",
+        words=VOCABULARY_WORDS[lang],
+        switch_text="English" if lang == "de" else "Deutsch",
+    )
+    headers |= {**SECURITY_HEADERS, "Vary": "Accept, Accept-Language", "Content-Language": lang}
+    return Response(
+        b"" if request.method == "HEAD" else html.encode(), media_type="text/html; charset=utf-8", headers=headers
+    )
