@@ -32,9 +32,10 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT / "service"))
-import generate  # noqa: E402
 from ikg.iris import CANONICAL_BASE, BaseRewriter  # noqa: E402
 from ikg.named_queries import load_all  # noqa: E402
+
+import generate  # noqa: E402
 
 SYNTHETIC = generate.BASE
 BINDINGS = {  # resources of the synthetic graph for the parameters of the named queries

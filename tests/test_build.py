@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import rdflib
+
 from conftest import BASE, run_ikg
 
 FORMATS = {"ttl": "turtle", "trig": "trig", "nq": "nquads", "nt": "nt", "jsonld": "json-ld", "rdf": "xml"}

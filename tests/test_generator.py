@@ -6,8 +6,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+
 from ikg.build import check
+
+from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import generate

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
-from conftest import BASE, ROOT
+
 from ikg.build import check
+
+from conftest import BASE, ROOT
 
 EXPECTED_MEASURES = """
 integrationskonzept-steuerung statusbericht-bestandsaufnahme service-point-integration

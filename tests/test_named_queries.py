@@ -6,8 +6,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import ROOT
+
 from ikg.named_queries import ParameterError, load_all
+
+from conftest import ROOT
 
 QUERIES = load_all(ROOT / "queries")
 

@@ -6,6 +6,7 @@ import shutil
 
 import httpx
 import pytest
+
 from conftest import FIXTURES, ROOT
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"

@@ -9,8 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import BASE, FIXTURES, ROOT
+
 from ikg.build import check
+
+from conftest import BASE, FIXTURES, ROOT
 
 MINIMAL = (FIXTURES / "minimal.trig").read_text(encoding="utf-8")
 M = f"{BASE}id/measure/t-massnahme"

@@ -221,6 +221,10 @@ def create_app(settings: Settings) -> FastAPI:
     for prefix in dereference.DEREFERENCEABLE:
         _add_dereferencing_route(app, publication, prefix)
 
+    from .site_routes import add_site_routes
+
+    add_site_routes(app, publication)
+
     @app.get("/health", summary="Status for load balancers", tags=["service"])
     async def health() -> Response:
         stats = publication.manifest["statistics"]

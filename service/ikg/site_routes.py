@@ -1,0 +1,139 @@
+"""Routes for people: the home page and the index pages, each with its machine-readable twins."""
+
+from __future__ import annotations
+
+import json
+
+from fastapi import FastAPI
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+
+from .dereference import SECURITY_HEADERS, page_language
+from .index_pages import as_csv, as_json, entries, lists
+from .iris import vocabulary_namespace
+from .negotiation import choose
+
+WORDS = {
+    "de": {
+        "title": "Integrations-Wissensgraph Leverkusen",
+        "home": "Startseite",
+        "search": "Suche in den Bezeichnungen",
+        "find": "Suchen",
+        "entries": "Einträge",
+        "name": "Bezeichnung",
+        "contents": "Inhalt",
+        "access": "Zugang",
+        "endpoint": "SPARQL-Endpunkt",
+        "queries": "Benannte Abfragen",
+        "vocabulary": "Vokabular",
+        "api": "HTTP-API",
+        "version": "Stand des Graphen:",
+        "intro": "Maßnahmen, Organisationen, Förderprogramme, Handlungsfelder und Ziele der Integrationsarbeit der "
+        "Stadt Leverkusen als verknüpfte Daten, jede Aussage mit ihrer öffentlichen Quelle.",
+    },
+    "en": {
+        "title": "Integration knowledge graph Leverkusen",
+        "home": "Home",
+        "search": "Search the labels",
+        "find": "Search",
+        "entries": "entries",
+        "name": "Name",
+        "contents": "Contents",
+        "access": "Access",
+        "endpoint": "SPARQL endpoint",
+        "queries": "Named queries",
+        "vocabulary": "Vocabulary",
+        "api": "HTTP API",
+        "version": "Graph version:",
+        "intro": "Measures, organisations, funding programmes, action fields and goals of the City of Leverkusen's "
+        "integration work as linked data, every statement with its public source.",
+    },
+}
+COUNT_KEYS = {
+    "measures": "measures",
+    "organisations": "organisations",
+    "programmes": "funding_programmes",
+    "action-fields": "action_fields",
+}
+
+
+def _format(request: Request, offers: tuple[str, ...]) -> str | None:
+    asked = {"json": "application/json", "csv": "text/csv", "html": "text/html"}.get(
+        request.query_params.get("format", "")
+    )
+    return asked or choose(request.headers.get("accept"), offers)
+
+
+def add_site_routes(app: FastAPI, publication) -> None:  # type: ignore[no-untyped-def]
+    from .app import error, templates
+
+    base = publication.settings.public_base
+    listings = lists(vocabulary_namespace(base))
+    counts = publication.manifest["statistics"]["domain"]
+
+    @app.get("/", include_in_schema=False)
+    async def home(request: Request) -> Response:
+        chosen = _format(request, ("application/json", "text/html"))
+        lang = page_language(request)
+        items = [(slug, f"{base}{slug}", listing.titles[lang]) for slug, listing in listings.items()]
+        if chosen == "text/html":
+            html = templates.get_template("home.html").render(
+                base=base,
+                lists=[(COUNT_KEYS[s], h, n) for s, h, n in items],
+                counts=counts,
+                lang=lang,
+                other_lang="en" if lang == "de" else "de",
+                switch_text="English" if lang == "de" else "Deutsch",
+                words=WORDS[lang],
+                version=publication.manifest["graph_version"],
+            )
+            return HTMLResponse(html, headers={**SECURITY_HEADERS, "Vary": "Accept, Accept-Language"})
+        return Response(
+            json.dumps(
+                {
+                    "title": WORDS[lang]["title"],
+                    "graph_version": publication.manifest["graph_version"],
+                    "counts": counts,
+                    "lists": {slug: href for slug, href, _ in items},
+                    "sparql": f"{base}sparql",
+                    "queries": f"{base}queries",
+                    "vocabulary": f"{base}def/ikg",
+                },
+                ensure_ascii=False,
+            ),
+            media_type="application/json",
+            headers={"Vary": "Accept"},
+        )
+
+    for listing in listings.values():
+        _add_list_route(app, publication, listing, error, templates)
+
+
+def _add_list_route(app: FastAPI, publication, listing, error, templates) -> None:  # type: ignore[no-untyped-def]
+    async def index(request: Request) -> Response:
+        chosen = _format(request, ("application/json", "text/html", "text/csv"))
+        if chosen is None:
+            return error(406, "this list is offered as application/json, text/html and text/csv")
+        result = await publication.evaluate(listing.query, "application/sparql-results+json")
+        if isinstance(result, Response):
+            return result
+        search = (request.query_params.get("q") or "").strip()[:200] or None
+        found = entries(result.body, search)
+        if chosen == "text/csv":
+            return Response(as_csv(found), media_type="text/csv; charset=utf-8", headers={"Vary": "Accept"})
+        if chosen == "application/json":
+            return Response(as_json(found), media_type="application/json", headers={"Vary": "Accept"})
+        lang = page_language(request)
+        html = templates.get_template("index_list.html").render(
+            listing=listing,
+            found=found,
+            search=search,
+            lang=lang,
+            path=listing.slug,
+            other_lang="en" if lang == "de" else "de",
+            switch_text="English" if lang == "de" else "Deutsch",
+            words=WORDS[lang],
+        )
+        return HTMLResponse(html, headers={**SECURITY_HEADERS, "Vary": "Accept, Accept-Language"})
+
+    app.add_api_route(f"/{listing.slug}", index, methods=["GET"], include_in_schema=False)
