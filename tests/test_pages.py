@@ -135,3 +135,11 @@ def test_hostile_label_cannot_break_out_of_the_json_ld_block(hostile_server) -> 
     text = _page(hostile_server, "id/organisation/t-boese").text
     block = text.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
     assert "<" not in block
+
+
+@pytest.mark.parametrize("path", ["", "sparql", "queries", "measures", "def/ikg"])
+def test_every_page_is_sent_with_the_security_headers(server, path: str) -> None:  # type: ignore[no-untyped-def]
+    response = httpx.get(server.base + path, headers={"Accept": BROWSER})
+    assert response.headers["content-type"].startswith("text/html")
+    assert "unsafe-inline" not in response.headers["content-security-policy"]
+    assert response.headers["x-content-type-options"] == "nosniff"

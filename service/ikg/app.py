@@ -192,7 +192,7 @@ def create_app(settings: Settings) -> FastAPI:
             page = templates.get_template("query.html").render(
                 endpoint=settings.endpoint, queries=publication.queries.values(), lang="de"
             )
-            return HTMLResponse(page, headers={"Vary": "Accept"})
+            return HTMLResponse(page, headers={**dereference.SECURITY_HEADERS, "Vary": "Accept"})
         stats = publication.manifest["statistics"]
         triples = service_description.describe(settings.endpoint, stats["graphs"], stats["triples"], {})
         body = ox.serialize(
@@ -212,7 +212,7 @@ def create_app(settings: Settings) -> FastAPI:
             and request.query_params.get("format") != "json"
         ):
             page = templates.get_template("queries.html").render(queries=publication.queries.values(), lang="de")
-            return HTMLResponse(page, headers={"Vary": "Accept"})
+            return HTMLResponse(page, headers={**dereference.SECURITY_HEADERS, "Vary": "Accept"})
         return JSONResponse({"queries": entries}, headers={"Vary": "Accept"})
 
     for named in publication.queries.values():
