@@ -80,6 +80,15 @@ def page_language(request: Request) -> str:
     return choose_language(request.headers.get("accept-language"), ("de", "en"), "de")
 
 
+def language_context(lang: str) -> dict[str, str]:
+    """What every page needs to show its language and offer the other one."""
+    return {
+        "lang": lang,
+        "other_lang": "en" if lang == "de" else "de",
+        "switch_text": "English" if lang == "de" else "Deutsch",
+    }
+
+
 def links(iri: str) -> str:
     return ", ".join(f'<{iri}.{suffix}>; rel="alternate"; type="{media}"' for suffix, media in VARIANTS.items())
 
@@ -132,10 +141,7 @@ async def _page(request: Request, publication, iri: str, query: str, negotiated:
             return result
     lang = page_language(request)
     page = model(description.body, parse_marks(marks.body, base), iri, lang, base, vocabulary.body)
-    other = "en" if lang == "de" else "de"
-    html = templates.get_template("resource.html").render(
-        page=page, lang=lang, other_lang=other, words=WORDS[lang], switch_text="English" if lang == "de" else "Deutsch"
-    )
+    html = templates.get_template("resource.html").render(page=page, words=WORDS[lang], **language_context(lang))
     headers = {"Link": links(iri), **SECURITY_HEADERS, "Vary": "Accept, Accept-Language", "Content-Language": lang}
     if negotiated:
         headers["Content-Location"] = f"{iri}.html"
@@ -195,10 +201,8 @@ async def _vocabulary(request: Request, publication, suffix: str | None) -> Resp
         iri=iri,
         header=header,
         terms=found,
-        lang=lang,
-        other_lang="en" if lang == "de" else "de",
         words=VOCABULARY_WORDS[lang],
-        switch_text="English" if lang == "de" else "Deutsch",
+        **language_context(lang),
     )
     headers |= {**SECURITY_HEADERS, "Vary": "Accept, Accept-Language", "Content-Language": lang}
     return Response(

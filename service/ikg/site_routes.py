@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from .dereference import SECURITY_HEADERS, page_language
+from .dereference import SECURITY_HEADERS, language_context, page_language
 from .index_pages import as_csv, as_json, entries, lists
 from .iris import vocabulary_namespace
 from .negotiation import choose
@@ -81,9 +81,7 @@ def add_site_routes(app: FastAPI, publication) -> None:  # type: ignore[no-untyp
                 base=base,
                 lists=[(COUNT_KEYS[s], h, n) for s, h, n in items],
                 counts=counts,
-                lang=lang,
-                other_lang="en" if lang == "de" else "de",
-                switch_text="English" if lang == "de" else "Deutsch",
+                **language_context(lang),
                 words=WORDS[lang],
                 version=publication.manifest["graph_version"],
             )
@@ -128,10 +126,8 @@ def _add_list_route(app: FastAPI, publication, listing, error, templates) -> Non
             listing=listing,
             found=found,
             search=search,
-            lang=lang,
             path=listing.slug,
-            other_lang="en" if lang == "de" else "de",
-            switch_text="English" if lang == "de" else "Deutsch",
+            **language_context(lang),
             words=WORDS[lang],
         )
         return HTMLResponse(html, headers={**SECURITY_HEADERS, "Vary": "Accept, Accept-Language"})
