@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from fastapi import FastAPI
-from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -22,6 +21,7 @@ from .iris import CANONICAL_BASE, BaseRewriter
 from .named_queries import NamedQuery, ParameterError, load_all
 from .negotiation import choose
 from .query_workers import QueryJob, QueryWorkers
+from .responses import cached_response, content_type, error, templates
 from .result_cache import CachedResult, ResultCache
 from .settings import Settings
 from .sparql_protocol import ProtocolError
@@ -49,17 +49,6 @@ FORMAT_NAMES = {
     "rdf": "application/rdf+xml",
     "jsonld": "application/ld+json",
 }
-
-templates = Environment(loader=PackageLoader("ikg", "templates"), autoescape=select_autoescape(["html"]))
-
-
-def content_type(media_type: str) -> str:
-    return f"{media_type}; charset=utf-8" if media_type.startswith("text/") else media_type
-
-
-def error(status: int, message: str) -> Response:
-    """Every error the service gives: the status and one short sentence, never a stack trace."""
-    return Response(f"{message}\n", status_code=status, media_type="text/plain; charset=utf-8")
 
 
 class Publication:
@@ -116,22 +105,6 @@ class Publication:
                 return _outcome_error(outcome.error, outcome.message)
             cached = self.cache.put(key, outcome.body)
         return cached
-
-
-def cached_response(
-    request: Request, result: CachedResult, media_type: str, headers: dict[str, str] | None = None, vary: bool = True
-) -> Response:
-    """A 200 with the body, or a 304 when the client already has this version; caching headers on both."""
-    headers = {"ETag": result.etag, "Cache-Control": "public, max-age=300", **(headers or {})}
-    if vary:
-        headers["Vary"] = "Accept"
-    if result.etag in request.headers.get("if-none-match", ""):
-        return Response(status_code=304, headers=headers)
-    body = b"" if request.method == "HEAD" else result.body
-    response = Response(body, headers=headers, media_type=content_type(media_type))
-    if request.method == "HEAD":
-        response.headers["content-length"] = str(len(result.body))
-    return response
 
 
 def _outcome_error(kind: str, message: str) -> Response:

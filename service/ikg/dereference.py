@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from .negotiation import choose, choose_language
+from .responses import cached_response, error, templates
 
 VARIANTS = {
     "ttl": "text/turtle",
@@ -98,7 +99,6 @@ def exists_query(iri: ox.NamedNode) -> str:
 
 
 async def describe(request: Request, publication, prefix: str, path: str) -> Response:  # type: ignore[no-untyped-def]
-    from .app import cached_response, error
 
     name, suffix = split_variant(path)
     if prefix == "def" and name == VOCABULARY:
@@ -129,7 +129,6 @@ async def describe(request: Request, publication, prefix: str, path: str) -> Res
 
 
 async def _page(request: Request, publication, iri: str, query: str, negotiated: bool) -> Response:  # type: ignore[no-untyped-def]
-    from .app import templates
     from .pages import marks_query, model, parse_marks, vocabulary_labels_query
 
     base = publication.settings.public_base
@@ -178,7 +177,6 @@ VOCABULARY_WORDS = {
 
 async def _vocabulary(request: Request, publication, suffix: str | None) -> Response:  # type: ignore[no-untyped-def]
     """The vocabulary document: every term, as RDF or as one page with a section per term."""
-    from .app import cached_response, error, templates
     from .vocabulary_page import terms, vocabulary_query
 
     base = publication.settings.public_base

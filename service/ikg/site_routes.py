@@ -12,6 +12,7 @@ from .dereference import SECURITY_HEADERS, language_context, page_language
 from .index_pages import as_csv, as_json, entries, lists
 from .iris import vocabulary_namespace
 from .negotiation import choose
+from .responses import error, templates
 
 WORDS = {
     "de": {
@@ -65,7 +66,6 @@ def _format(request: Request, offers: tuple[str, ...]) -> str | None:
 
 
 def add_site_routes(app: FastAPI, publication) -> None:  # type: ignore[no-untyped-def]
-    from .app import error, templates
 
     base = publication.settings.public_base
     listings = lists(vocabulary_namespace(base))
