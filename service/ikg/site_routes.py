@@ -66,7 +66,6 @@ def _format(request: Request, offers: tuple[str, ...]) -> str | None:
 
 
 def add_site_routes(app: FastAPI, publication) -> None:  # type: ignore[no-untyped-def]
-
     base = publication.settings.public_base
     listings = lists(vocabulary_namespace(base))
     counts = publication.manifest["statistics"]["domain"]
@@ -104,10 +103,10 @@ def add_site_routes(app: FastAPI, publication) -> None:  # type: ignore[no-untyp
         )
 
     for listing in listings.values():
-        _add_list_route(app, publication, listing, error, templates)
+        _add_list_route(app, publication, listing)
 
 
-def _add_list_route(app: FastAPI, publication, listing, error, templates) -> None:  # type: ignore[no-untyped-def]
+def _add_list_route(app: FastAPI, publication, listing) -> None:  # type: ignore[no-untyped-def]
     async def index(request: Request) -> Response:
         chosen = _format(request, ("application/json", "text/html", "text/csv"))
         if chosen is None:
