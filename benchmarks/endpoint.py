@@ -71,7 +71,7 @@ def synthetic_project(size: int, folder: Path) -> Path:
     project = folder / f"project-{size}"
     (project / "graph").mkdir(parents=True)
     generate.generate(size, project / "graph")
-    for name in ("vocab", "shapes", "queries"):
+    for name in ("vocab", "shapes", "queries", "publication.toml"):
         (project / name).symlink_to(ROOT / name)
     return project
 

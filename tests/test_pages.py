@@ -104,6 +104,7 @@ def hostile_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no
     project = tmp_path_factory.mktemp("hostile")
     for folder in ("vocab", "shapes", "queries"):
         shutil.copytree(ROOT / folder, project / folder)
+    shutil.copy(ROOT / "publication.toml", project / "publication.toml")
     (project / "graph").mkdir()
     (project / "graph" / "fixture.trig").write_text(
         (FIXTURES / "minimal.trig").read_text(encoding="utf-8") + HOSTILE, encoding="utf-8"

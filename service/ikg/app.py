@@ -198,6 +198,11 @@ def create_app(settings: Settings) -> FastAPI:
 
     add_site_routes(app, publication)
 
+    from .downloads import add_download_routes
+    from .publication_config import load as load_publication_config
+
+    add_download_routes(app, publication, load_publication_config(settings.root))
+
     @app.get("/health", summary="Status for load balancers", tags=["service"])
     async def health() -> Response:
         stats = publication.manifest["statistics"]

@@ -1,0 +1,90 @@
+"""The dumps of the build, listed with size, checksum and licence, and served as files."""
+
+from __future__ import annotations
+
+import json
+
+from fastapi import FastAPI
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, Response
+
+from .dereference import SECURITY_HEADERS, language_context, page_language
+from .formats import RDF_FORMATS
+from .negotiation import choose
+from .publication_config import PublicationConfig
+from .responses import error, templates
+
+WORDS = {
+    "de": {
+        "title": "Downloads",
+        "home": "Startseite",
+        "licence": "Lizenz",
+        "attribution": "Namensnennung",
+        "unconfirmed": "Vorschlag, von der Herausgeberin noch zu bestätigen",
+        "version": "Stand des Graphen:",
+        "file": "Datei",
+        "format": "Format",
+        "size": "Größe",
+    },
+    "en": {
+        "title": "Downloads",
+        "home": "Home",
+        "licence": "Licence",
+        "attribution": "attribution",
+        "unconfirmed": "a proposal the publisher has yet to confirm",
+        "version": "Graph version:",
+        "file": "File",
+        "format": "Format",
+        "size": "Size",
+    },
+}
+LABELS = {f.name: f.label for f in RDF_FORMATS}
+
+
+def add_download_routes(app: FastAPI, publication, config: PublicationConfig) -> None:  # type: ignore[no-untyped-def]
+    dumps = [{**d, "label": LABELS.get(d["format"], d["format"])} for d in publication.manifest["dumps"]]
+    by_name = {d["file"]: d for d in dumps}
+    base = publication.settings.public_base
+    licence = config.licence
+
+    @app.get("/downloads", include_in_schema=False)
+    async def listing(request: Request) -> Response:
+        asked = "application/json" if request.query_params.get("format") == "json" else None
+        chosen = asked or choose(request.headers.get("accept"), ("application/json", "text/html"))
+        if chosen == "text/html":
+            lang = page_language(request)
+            html = templates.get_template("downloads.html").render(
+                dumps=dumps,
+                licence=licence,
+                words=WORDS[lang],
+                version=publication.manifest["graph_version"],
+                **language_context(lang),
+            )
+            return HTMLResponse(html, headers={**SECURITY_HEADERS, "Vary": "Accept, Accept-Language"})
+        body = {
+            "graph_version": publication.manifest["graph_version"],
+            "licence": {
+                "iri": licence.iri,
+                "label": licence.label,
+                "attribution": licence.attribution,
+                "confirmed_by_publisher": licence.confirmed,
+            },
+            "dumps": [{**d, "url": f"{base}downloads/{d['file']}"} for d in dumps],
+        }
+        return Response(json.dumps(body, ensure_ascii=False), media_type="application/json", headers={"Vary": "Accept"})
+
+    @app.api_route("/downloads/{name}", methods=["GET", "HEAD"], include_in_schema=False)
+    async def download(request: Request, name: str) -> Response:
+        dump = by_name.get(name)  # only the files the build listed: no path ever reaches the file system
+        if dump is None:
+            return error(404, f"no download {name!r}; see {base}downloads")
+        return FileResponse(
+            publication.settings.dist / name,
+            media_type="application/gzip",
+            filename=name,
+            headers={
+                "ETag": f'"{dump["sha256"]}"',
+                "Cache-Control": "public, max-age=300",
+                "X-Content-Type-Options": "nosniff",
+            },
+        )
