@@ -4,9 +4,7 @@ their own modules; this module connects them to routes and to one error shape.""
 from __future__ import annotations
 
 import contextlib
-import json
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pyoxigraph as ox
 from fastapi import FastAPI
@@ -21,7 +19,7 @@ from .iris import CANONICAL_BASE, BaseRewriter
 from .named_queries import NamedQuery, ParameterError, load_all
 from .negotiation import choose
 from .query_workers import QueryJob, QueryWorkers
-from .responses import cached_response, content_type, error, templates
+from .responses import SECURITY_HEADERS, cached_response, content_type, error, templates
 from .result_cache import CachedResult, ResultCache
 from .settings import Settings
 from .sparql_protocol import ProtocolError
@@ -165,7 +163,7 @@ def create_app(settings: Settings) -> FastAPI:
             page = templates.get_template("query.html").render(
                 endpoint=settings.endpoint, queries=publication.queries.values(), lang="de"
             )
-            return HTMLResponse(page, headers={**dereference.SECURITY_HEADERS, "Vary": "Accept"})
+            return HTMLResponse(page, headers={**SECURITY_HEADERS, "Vary": "Accept"})
         stats = publication.manifest["statistics"]
         triples = service_description.describe(settings.endpoint, stats["graphs"], stats["triples"], {})
         body = ox.serialize(
@@ -185,7 +183,7 @@ def create_app(settings: Settings) -> FastAPI:
             and request.query_params.get("format") != "json"
         ):
             page = templates.get_template("queries.html").render(queries=publication.queries.values(), lang="de")
-            return HTMLResponse(page, headers={**dereference.SECURITY_HEADERS, "Vary": "Accept"})
+            return HTMLResponse(page, headers={**SECURITY_HEADERS, "Vary": "Accept"})
         return JSONResponse({"queries": entries}, headers={"Vary": "Accept"})
 
     for named in publication.queries.values():
@@ -291,7 +289,3 @@ def _add_named_query_route(app: FastAPI, publication: Publication, named: NamedQ
             },
         },
     )
-
-
-def load_json(path: Path) -> dict:
-    return json.loads(path.read_text(encoding="utf-8"))

@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from .negotiation import choose, choose_language
-from .responses import cached_response, error, templates
+from .responses import SECURITY_HEADERS, body_response, cached_response, error, templates
 
 VARIANTS = {
     "ttl": "text/turtle",
@@ -27,11 +27,6 @@ VARIANTS = {
 # Our preference when the client has none (rdflib sends its list without q-values, a harvester */*):
 # RDF first; HTML only for clients that name it, as browsers do.
 OFFERS = tuple(VARIANTS.values())
-SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
-    "X-Content-Type-Options": "nosniff",
-}
 WORDS = {
     "de": {
         "kind": "Art",
@@ -144,11 +139,7 @@ async def _page(request: Request, publication, iri: str, query: str, negotiated:
     headers = {"Link": links(iri), **SECURITY_HEADERS, "Vary": "Accept, Accept-Language", "Content-Language": lang}
     if negotiated:
         headers["Content-Location"] = f"{iri}.html"
-    body = b"" if request.method == "HEAD" else html.encode()
-    response = Response(body, media_type="text/html; charset=utf-8", headers=headers)
-    if request.method == "HEAD":
-        response.headers["content-length"] = str(len(html.encode()))
-    return response
+    return body_response(request, html.encode(), "text/html", headers)
 
 
 VOCABULARY_WORDS = {
@@ -203,6 +194,4 @@ async def _vocabulary(request: Request, publication, suffix: str | None) -> Resp
         **language_context(lang),
     )
     headers |= {**SECURITY_HEADERS, "Vary": "Accept, Accept-Language", "Content-Language": lang}
-    return Response(
-        b"" if request.method == "HEAD" else html.encode(), media_type="text/html; charset=utf-8", headers=headers
-    )
+    return body_response(request, html.encode(), "text/html", headers)

@@ -8,11 +8,11 @@ from fastapi import FastAPI
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response
 
-from .dereference import SECURITY_HEADERS, language_context, page_language
+from .dereference import language_context, page_language
 from .formats import RDF_FORMATS
 from .negotiation import choose
 from .publication_config import PublicationConfig
-from .responses import error, templates
+from .responses import SECURITY_HEADERS, error, templates
 
 WORDS = {
     "de": {

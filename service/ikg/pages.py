@@ -133,7 +133,7 @@ def _blank(graph: rdflib.Graph, node: rdflib.BNode, lang: str) -> str:
     return "; ".join(parts) or "…"
 
 
-def _value(graph: rdflib.Graph, node: rdflib.term.Node, lang: str, base: str, mark: str | None) -> Value:
+def _value(graph: rdflib.Graph, node: rdflib.term.Node, lang: str, mark: str | None) -> Value:
     if isinstance(node, rdflib.BNode):
         return Value(_blank(graph, node, lang), mark=mark)
     if isinstance(node, rdflib.URIRef):
@@ -162,7 +162,7 @@ def model(
     for predicate, obj in sorted(graph.predicate_objects(subject), key=lambda po: (str(po[0]), str(po[1]))):
         mark = marks.get((iri, str(predicate), "_:" if isinstance(obj, rdflib.BNode) else str(obj)))
         if str(predicate) == str(DCT.source):
-            sources.append(_value(graph, obj, lang, base, mark))
+            sources.append(_value(graph, obj, lang, mark))
             continue
         if str(predicate) in HIDDEN or (
             isinstance(obj, rdflib.Literal)
@@ -172,14 +172,14 @@ def model(
         ):
             continue
         row = rows.setdefault(str(predicate), Row(_name(graph, str(predicate), lang)))
-        row.values.append(_value(graph, obj, lang, base, mark))
+        row.values.append(_value(graph, obj, lang, mark))
     incoming: dict[str, Row] = {}
     for source, predicate in sorted(graph.subject_predicates(subject), key=lambda sp: (str(sp[1]), str(sp[0]))):
         if str(predicate) in HIDDEN or isinstance(source, rdflib.BNode):
             continue
         name = _name(graph, str(predicate), lang)
         row = incoming.setdefault(str(predicate), Row(f"← {name}"))
-        row.values.append(_value(graph, source, lang, base, marks.get((str(source), str(predicate), iri))))
+        row.values.append(_value(graph, source, lang, marks.get((str(source), str(predicate), iri))))
     kinds = sorted(
         {
             _name(graph, str(t), lang)

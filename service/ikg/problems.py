@@ -40,7 +40,6 @@ class Problem:
     property: str | None = None
     severity: Severity = "violation"
     is_syntax_error: bool = False
-    extra: dict[str, str] = field(default_factory=dict)
 
     def key(self) -> tuple:
         """What makes two problems the same problem (pySHACL may report one twice, once per shape)."""

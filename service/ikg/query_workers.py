@@ -29,7 +29,6 @@ class QueryJob:
     media_type: str
     default_graphs: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
-    # Values for VALUES-bound parameters are spliced in the worker from terms, never from raw text.
     max_bytes: int = 50_000_000
 
 

@@ -21,6 +21,22 @@ def error(status: int, message: str) -> Response:
     return Response(f"{message}\n", status_code=status, media_type="text/plain; charset=utf-8")
 
 
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+    "X-Content-Type-Options": "nosniff",
+}
+
+
+def body_response(request: Request, body: bytes, media_type: str, headers: dict[str, str]) -> Response:
+    """A 200 carrying `body`; for HEAD the same headers, Content-Length included, and no body."""
+    if request.method != "HEAD":
+        return Response(body, headers=headers, media_type=content_type(media_type))
+    response = Response(b"", headers=headers, media_type=content_type(media_type))
+    response.headers["content-length"] = str(len(body))
+    return response
+
+
 def cached_response(
     request: Request, result: CachedResult, media_type: str, headers: dict[str, str] | None = None, vary: bool = True
 ) -> Response:
@@ -30,8 +46,4 @@ def cached_response(
         headers["Vary"] = "Accept"
     if result.etag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)
-    body = b"" if request.method == "HEAD" else result.body
-    response = Response(body, headers=headers, media_type=content_type(media_type))
-    if request.method == "HEAD":
-        response.headers["content-length"] = str(len(result.body))
-    return response
+    return body_response(request, result.body, media_type, headers)

@@ -8,11 +8,11 @@ from fastapi import FastAPI
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from .dereference import SECURITY_HEADERS, language_context, page_language
+from .dereference import language_context, page_language
 from .index_pages import as_csv, as_json, entries, lists
 from .iris import vocabulary_namespace
 from .negotiation import choose
-from .responses import error, templates
+from .responses import SECURITY_HEADERS, error, templates
 
 WORDS = {
     "de": {
