@@ -1,4 +1,4 @@
-"""The `ikg` command line: validate and build the knowledge graph (serve, import and more come later)."""
+"""The `ikg` command line: validate, build and serve the knowledge graph; fetch the front-end packages."""
 
 from __future__ import annotations
 
@@ -96,6 +96,17 @@ def _parser() -> argparse.ArgumentParser:
         help="processes evaluating queries (default: $IKG_QUERY_WORKERS or the number of cores)",
     )
     serve_cmd.set_defaults(run=_serve)
+
+    assets = commands.add_parser(
+        "assets", help="fetch the pinned front-end packages (the query editor) from the npm registry into vendor/"
+    )
+    assets.add_argument("--root", type=Path, default=Path("."), help="project folder (default: .)")
+    assets.add_argument(
+        "--registry",
+        default=os.environ.get("IKG_NPM_REGISTRY") or None,
+        help="npm registry or mirror to fetch from (default: $IKG_NPM_REGISTRY or registry.npmjs.org)",
+    )
+    assets.set_defaults(run=_assets)
     return parser
 
 
@@ -172,6 +183,21 @@ def _serve(args: argparse.Namespace) -> int:
     except DataError as problem:
         _report(problem.problems, os.environ.get("IKG_LANG", "de"))
         return 1
+    return 0
+
+
+def _assets(args: argparse.Namespace) -> int:
+    from .web_assets import AssetError, fetch_all, vendor_folder
+
+    try:
+        fetched = fetch_all(args.root, registry=args.registry)
+    except AssetError as problem:
+        print(f"ikg assets: {problem}", file=sys.stderr)
+        return 1
+    for name in fetched:
+        print(f"fetched {name} into {vendor_folder(args.root)}")
+    if not fetched:
+        print(f"up to date: {vendor_folder(args.root)}")
     return 0
 
 
