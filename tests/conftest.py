@@ -45,3 +45,32 @@ def server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped
     )
     yield running
     running.stop()
+
+
+HOSTILE = """
+g:organisations {
+    o:t-boese a org:Organization ;
+        skos:prefLabel "<script>alert('label')</script>"@de ;
+        skos:altLabel "\\"><img src=x onerror=alert(1)>"@de ;
+        foaf:homepage <javascript:alert(1)> ;
+        dct:source <https://example.org/t/boese> .
+}
+"""
+
+
+@pytest.fixture(scope="session")
+def hostile_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """A real `ikg serve` over the minimal fixture plus an organisation whose labels and links are attacks."""
+    from server import start
+
+    project = tmp_path_factory.mktemp("hostile")
+    for folder in ("vocab", "shapes", "queries"):
+        shutil.copytree(ROOT / folder, project / folder)
+    shutil.copy(ROOT / "publication.toml", project / "publication.toml")
+    (project / "graph").mkdir()
+    (project / "graph" / "fixture.trig").write_text(
+        (FIXTURES / "minimal.trig").read_text(encoding="utf-8") + HOSTILE, encoding="utf-8"
+    )
+    running = start(project / "dist", project / "serve.log", root=project)
+    yield running
+    running.stop()

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import shutil
-
 import httpx
 import pytest
-
-from conftest import FIXTURES, ROOT
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
@@ -84,34 +80,6 @@ def test_security_headers(server) -> None:  # type: ignore[no-untyped-def]
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy
     assert response.headers["x-content-type-options"] == "nosniff"
-
-
-HOSTILE = """
-g:organisations {
-    o:t-boese a org:Organization ;
-        skos:prefLabel "<script>alert('label')</script>"@de ;
-        skos:altLabel "\\"><img src=x onerror=alert(1)>"@de ;
-        foaf:homepage <javascript:alert(1)> ;
-        dct:source <https://example.org/t/boese> .
-}
-"""
-
-
-@pytest.fixture(scope="module")
-def hostile_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    from server import start
-
-    project = tmp_path_factory.mktemp("hostile")
-    for folder in ("vocab", "shapes", "queries"):
-        shutil.copytree(ROOT / folder, project / folder)
-    shutil.copy(ROOT / "publication.toml", project / "publication.toml")
-    (project / "graph").mkdir()
-    (project / "graph" / "fixture.trig").write_text(
-        (FIXTURES / "minimal.trig").read_text(encoding="utf-8") + HOSTILE, encoding="utf-8"
-    )
-    running = start(project / "dist", project / "serve.log", root=project)
-    yield running
-    running.stop()
 
 
 def test_hostile_label_is_escaped(hostile_server) -> None:  # type: ignore[no-untyped-def]

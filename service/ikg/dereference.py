@@ -14,8 +14,8 @@ import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import Response
 
-from .negotiation import choose, choose_language
-from .responses import SECURITY_HEADERS, body_response, cached_response, error, templates
+from .negotiation import choose
+from .responses import body_response, cached_response, error, page_language, render_page
 
 VARIANTS = {
     "ttl": "text/turtle",
@@ -68,23 +68,6 @@ def split_variant(path: str) -> tuple[str, str | None]:
     return (name, suffix) if dot and suffix in VARIANTS else (path, None)
 
 
-def page_language(request: Request) -> str:
-    """German unless the reader asks for English, by ?lang=en or by preferring it in Accept-Language."""
-    asked = request.query_params.get("lang")
-    if asked in ("de", "en"):
-        return asked
-    return choose_language(request.headers.get("accept-language"), ("de", "en"), "de")
-
-
-def language_context(lang: str) -> dict[str, str]:
-    """What every page needs to show its language and offer the other one."""
-    return {
-        "lang": lang,
-        "other_lang": "en" if lang == "de" else "de",
-        "switch_text": "English" if lang == "de" else "Deutsch",
-    }
-
-
 def links(iri: str) -> str:
     return ", ".join(f'<{iri}.{suffix}>; rel="alternate"; type="{media}"' for suffix, media in VARIANTS.items())
 
@@ -135,8 +118,8 @@ async def _page(request: Request, publication, iri: str, query: str, negotiated:
             return result
     lang = page_language(request)
     page = model(description.body, parse_marks(marks.body, base), iri, lang, base, vocabulary.body)
-    html = templates.get_template("resource.html").render(page=page, words=WORDS[lang], **language_context(lang))
-    headers = {"Link": links(iri), **SECURITY_HEADERS, "Vary": "Accept, Accept-Language", "Content-Language": lang}
+    html = render_page("resource.html", base, lang, page=page, words=WORDS[lang])
+    headers = {"Link": links(iri), "Vary": "Accept, Accept-Language", "Content-Language": lang}
     if negotiated:
         headers["Content-Location"] = f"{iri}.html"
     return body_response(request, html.encode(), "text/html", headers)
@@ -175,7 +158,7 @@ async def _vocabulary(request: Request, publication, suffix: str | None) -> Resp
     media = VARIANTS[suffix] if suffix else choose(request.headers.get("accept"), OFFERS)
     if media is None:
         return error(406, f"the vocabulary is offered as {', '.join(OFFERS)}")
-    headers = {"Link": links(iri), "X-Content-Type-Options": "nosniff"}
+    headers = {"Link": links(iri)}
     if suffix is None:
         headers["Content-Location"] = f"{iri}.{next(s for s, m in VARIANTS.items() if m == media)}"
     wanted = "application/n-triples" if media == "text/html" else media
@@ -186,12 +169,6 @@ async def _vocabulary(request: Request, publication, suffix: str | None) -> Resp
         return cached_response(request, result, media, headers, vary=suffix is None)
     lang = page_language(request)
     header, found = terms(result.body, base)
-    html = templates.get_template("vocabulary.html").render(
-        iri=iri,
-        header=header,
-        terms=found,
-        words=VOCABULARY_WORDS[lang],
-        **language_context(lang),
-    )
-    headers |= {**SECURITY_HEADERS, "Vary": "Accept, Accept-Language", "Content-Language": lang}
+    html = render_page("vocabulary.html", base, lang, iri=iri, header=header, terms=found, words=VOCABULARY_WORDS[lang])
+    headers |= {"Vary": "Accept, Accept-Language", "Content-Language": lang}
     return body_response(request, html.encode(), "text/html", headers)

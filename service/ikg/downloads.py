@@ -8,11 +8,10 @@ from fastapi import FastAPI
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response
 
-from .dereference import language_context, page_language
 from .formats import RDF_FORMATS
 from .negotiation import choose
 from .publication_config import PublicationConfig
-from .responses import SECURITY_HEADERS, error, templates
+from .responses import error, page_language, render_page
 
 WORDS = {
     "de": {
@@ -53,14 +52,16 @@ def add_download_routes(app: FastAPI, publication, config: PublicationConfig) ->
         chosen = asked or choose(request.headers.get("accept"), ("application/json", "text/html"))
         if chosen == "text/html":
             lang = page_language(request)
-            html = templates.get_template("downloads.html").render(
+            html = render_page(
+                "downloads.html",
+                base,
+                lang,
                 dumps=dumps,
                 licence=licence,
                 words=WORDS[lang],
                 version=publication.manifest["graph_version"],
-                **language_context(lang),
             )
-            return HTMLResponse(html, headers={**SECURITY_HEADERS, "Vary": "Accept, Accept-Language"})
+            return HTMLResponse(html, headers={"Vary": "Accept, Accept-Language"})
         body = {
             "graph_version": publication.manifest["graph_version"],
             "licence": {

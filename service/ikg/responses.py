@@ -6,7 +6,9 @@ from __future__ import annotations
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .negotiation import choose_language
 from .result_cache import CachedResult
 
 templates = Environment(loader=PackageLoader("ikg", "templates"), autoescape=select_autoescape(["html"]))
@@ -16,9 +18,17 @@ def content_type(media_type: str) -> str:
     return f"{media_type}; charset=utf-8" if media_type.startswith("text/") else media_type
 
 
-def error(status: int, message: str) -> Response:
+class ErrorResponse(Response):
+    """An error as plain text; keeps its message so a page can show it in place."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(f"{message}\n", status_code=status, media_type="text/plain; charset=utf-8")
+        self.message = message
+
+
+def error(status: int, message: str) -> ErrorResponse:
     """Every error the service gives: the status and one short sentence, never a stack trace."""
-    return Response(f"{message}\n", status_code=status, media_type="text/plain; charset=utf-8")
+    return ErrorResponse(status, message)
 
 
 SECURITY_HEADERS = {
@@ -26,6 +36,83 @@ SECURITY_HEADERS = {
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
     "X-Content-Type-Options": "nosniff",
 }
+_SECURITY_RAW = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in SECURITY_HEADERS.items()]
+
+
+class SecurityHeaders:
+    """ASGI middleware putting the security headers on every response, pages, data and errors alike.
+
+    Plain ASGI rather than Starlette's BaseHTTPMiddleware, which would cost the endpoint a task per request.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                extra = [(name, value) for name, value in _SECURITY_RAW if name not in present]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+NAVIGATION = {
+    "de": {
+        "skip": "Zum Inhalt",
+        "home": "Startseite",
+        "measures": "Maßnahmen",
+        "organisations": "Organisationen",
+        "programmes": "Förderprogramme",
+        "action-fields": "Handlungsfelder",
+        "sparql": "SPARQL",
+        "queries": "Abfragen",
+        "downloads": "Downloads",
+        "vocabulary": "Vokabular",
+        "site": "Hauptnavigation",
+    },
+    "en": {
+        "skip": "Skip to content",
+        "home": "Home",
+        "measures": "Measures",
+        "organisations": "Organisations",
+        "programmes": "Funding programmes",
+        "action-fields": "Action fields",
+        "sparql": "SPARQL",
+        "queries": "Queries",
+        "downloads": "Downloads",
+        "vocabulary": "Vocabulary",
+        "site": "Main navigation",
+    },
+}
+
+
+def page_language(request: Request) -> str:
+    """German unless the reader asks for English, by ?lang=en or by preferring it in Accept-Language."""
+    asked = request.query_params.get("lang")
+    if asked in ("de", "en"):
+        return asked
+    return choose_language(request.headers.get("accept-language"), ("de", "en"), "de")
+
+
+def language_context(lang: str) -> dict[str, str]:
+    """What every page needs to show its language and offer the other one."""
+    return {
+        "lang": lang,
+        "other_lang": "en" if lang == "de" else "de",
+        "switch_text": "English" if lang == "de" else "Deutsch",
+    }
+
+
+def render_page(name: str, site: str, lang: str, **context: object) -> str:
+    """A page of the site: the template with the site's base URL, navigation and language switch."""
+    return templates.get_template(name).render(site=site, nav=NAVIGATION[lang], **language_context(lang), **context)
 
 
 def body_response(request: Request, body: bytes, media_type: str, headers: dict[str, str]) -> Response:

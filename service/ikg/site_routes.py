@@ -8,11 +8,10 @@ from fastapi import FastAPI
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from .dereference import language_context, page_language
 from .index_pages import as_csv, as_json, entries, lists
 from .iris import vocabulary_namespace
 from .negotiation import choose
-from .responses import SECURITY_HEADERS, error, templates
+from .responses import error, page_language, render_page
 
 WORDS = {
     "de": {
@@ -28,6 +27,7 @@ WORDS = {
         "queries": "Benannte Abfragen",
         "vocabulary": "Vokabular",
         "api": "HTTP-API",
+        "downloads": "Downloads (Dumps des ganzen Graphen)",
         "version": "Stand des Graphen:",
         "intro": "Maßnahmen, Organisationen, Förderprogramme, Handlungsfelder und Ziele der Integrationsarbeit der "
         "Stadt Leverkusen als verknüpfte Daten, jede Aussage mit ihrer öffentlichen Quelle.",
@@ -45,6 +45,7 @@ WORDS = {
         "queries": "Named queries",
         "vocabulary": "Vocabulary",
         "api": "HTTP API",
+        "downloads": "Downloads (dumps of the whole graph)",
         "version": "Graph version:",
         "intro": "Measures, organisations, funding programmes, action fields and goals of the City of Leverkusen's "
         "integration work as linked data, every statement with its public source.",
@@ -76,15 +77,16 @@ def add_site_routes(app: FastAPI, publication) -> None:  # type: ignore[no-untyp
         lang = page_language(request)
         items = [(slug, f"{base}{slug}", listing.titles[lang]) for slug, listing in listings.items()]
         if chosen == "text/html":
-            html = templates.get_template("home.html").render(
-                base=base,
+            html = render_page(
+                "home.html",
+                base,
+                lang,
                 lists=[(COUNT_KEYS[s], h, n) for s, h, n in items],
                 counts=counts,
-                **language_context(lang),
                 words=WORDS[lang],
                 version=publication.manifest["graph_version"],
             )
-            return HTMLResponse(html, headers={**SECURITY_HEADERS, "Vary": "Accept, Accept-Language"})
+            return HTMLResponse(html, headers={"Vary": "Accept, Accept-Language"})
         return Response(
             json.dumps(
                 {
@@ -121,14 +123,16 @@ def _add_list_route(app: FastAPI, publication, listing) -> None:  # type: ignore
         if chosen == "application/json":
             return Response(as_json(found), media_type="application/json", headers={"Vary": "Accept"})
         lang = page_language(request)
-        html = templates.get_template("index_list.html").render(
+        html = render_page(
+            "index_list.html",
+            publication.settings.public_base,
+            lang,
             listing=listing,
             found=found,
             search=search,
             path=listing.slug,
-            **language_context(lang),
             words=WORDS[lang],
         )
-        return HTMLResponse(html, headers={**SECURITY_HEADERS, "Vary": "Accept, Accept-Language"})
+        return HTMLResponse(html, headers={"Vary": "Accept, Accept-Language"})
 
     app.add_api_route(f"/{listing.slug}", index, methods=["GET"], include_in_schema=False)
