@@ -11,42 +11,22 @@ from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.staticfiles import StaticFiles
 
-from . import dereference, service_description, sparql_protocol
+from . import dereference, query_page, service_description, sparql_protocol
 from .build import read_manifest
-from .formats import RDF_FORMATS
+from .formats import GRAPH_TYPES, TABLE_TYPES, requested_format, result_formats
 from .iris import CANONICAL_BASE, BaseRewriter
 from .named_queries import NamedQuery, ParameterError, load_all
 from .negotiation import choose
 from .query_workers import QueryJob, QueryWorkers
-from .responses import SECURITY_HEADERS, cached_response, content_type, error, templates
+from .responses import SecurityHeaders, cached_response, content_type, error, page_language, render_page
 from .result_cache import CachedResult, ResultCache
 from .settings import Settings
 from .sparql_protocol import ProtocolError
-from .sparql_text import shape
+from .web_assets import vendor_folder
 
-TABLE_TYPES = (
-    "application/sparql-results+json",
-    "application/sparql-results+xml",
-    "text/csv",
-    "text/tab-separated-values",
-)
-GRAPH_TYPES = (
-    *(f.media_type for f in RDF_FORMATS if f.name in ("turtle", "ntriples", "rdfxml", "jsonld")),
-    "application/n-quads",
-    "application/trig",
-)
 DESCRIPTION_TYPES = ("text/turtle", "application/rdf+xml", "application/ld+json", "application/n-triples", "text/html")
-FORMAT_NAMES = {
-    "json": TABLE_TYPES[0],
-    "xml": TABLE_TYPES[1],
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "ttl": "text/turtle",
-    "nt": "application/n-triples",
-    "rdf": "application/rdf+xml",
-    "jsonld": "application/ld+json",
-}
 
 
 class Publication:
@@ -66,18 +46,17 @@ class Publication:
         query: str,
         default_graphs: tuple[str, ...] | None = None,
         named_graphs: tuple[str, ...] | None = None,
-        media_type: str | None = None,
     ) -> Response:
-        analysed = shape(query)
-        if analysed.uses_service:
-            return error(400, "federated queries (SERVICE) are disabled on this endpoint")
-        form = analysed.form
-        if form is None:
-            if analysed.is_update:
-                return error(403, "this endpoint is read-only: SPARQL updates are not accepted")
-            return error(400, "not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
+        """The query's result in the format ?format= names, else the one the Accept header prefers."""
+        try:
+            form = sparql_protocol.query_form(query)
+            requested = requested_format(form, request.query_params.getlist("format"))
+        except ProtocolError as problem:
+            return error(problem.status, problem.message)
+        except ValueError as problem:
+            return error(400, str(problem))
         offers = TABLE_TYPES if form in ("SELECT", "ASK") else GRAPH_TYPES
-        chosen = media_type if media_type in offers else choose(request.headers.get("accept"), offers)
+        chosen = requested or choose(request.headers.get("accept"), offers)
         if chosen is None:
             return error(406, f"none of the accepted types can be produced for {form}; offered: {', '.join(offers)}")
         result = await self.evaluate(query, chosen, default_graphs, named_graphs)
@@ -103,6 +82,11 @@ class Publication:
                 return _outcome_error(outcome.error, outcome.message)
             cached = self.cache.put(key, outcome.body)
         return cached
+
+
+def _prefers_page(request: Request) -> bool:
+    """A browser: it ranks HTML above every result format (clients naming no type get JSON or Turtle)."""
+    return choose(request.headers.get("accept"), (*TABLE_TYPES, *GRAPH_TYPES, "text/html")) == "text/html"
 
 
 def _outcome_error(kind: str, message: str) -> Response:
@@ -141,7 +125,11 @@ def create_app(settings: Settings) -> FastAPI:
         allow_headers=["*"],
         expose_headers=["ETag", "Content-Type"],
     )
+    app.add_middleware(SecurityHeaders)
     app.state.publication = publication
+    app.mount("/static", StaticFiles(packages=[("ikg", "static")]), name="static")
+    # The front-end packages `ikg assets` fetched; absent until then, and the pages work without them.
+    app.mount("/vendor", StaticFiles(directory=vendor_folder(settings.root), check_dir=False), name="vendor")
 
     @app.api_route("/sparql", methods=["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"], include_in_schema=False)
     async def sparql(request: Request) -> Response:
@@ -152,18 +140,18 @@ def create_app(settings: Settings) -> FastAPI:
         if parsed.query is None:
             if request.method == "POST":
                 return error(400, "the request has no query; send it as 'query' or as an application/sparql-query body")
-            return describe_service(request)
+            return await describe_service(request)
+        requested = request.query_params.getlist("format")
+        if "html" in requested or (not requested and _prefers_page(request)):
+            return await query_page.render(request, publication, parsed.query)
         return await publication.answer(request, parsed.query, parsed.default_graphs, parsed.named_graphs)
 
-    def describe_service(request: Request) -> Response:
+    async def describe_service(request: Request) -> Response:
         chosen = choose(request.headers.get("accept"), DESCRIPTION_TYPES)
         if chosen is None:
             return error(406, f"the service description is offered as {', '.join(DESCRIPTION_TYPES)}")
         if chosen == "text/html":
-            page = templates.get_template("query.html").render(
-                endpoint=settings.endpoint, queries=publication.queries.values(), lang="de"
-            )
-            return HTMLResponse(page, headers={**SECURITY_HEADERS, "Vary": "Accept"})
+            return await query_page.render(request, publication, None)
         stats = publication.manifest["statistics"]
         triples = service_description.describe(settings.endpoint, stats["graphs"], stats["triples"], {})
         body = ox.serialize(
@@ -182,8 +170,9 @@ def create_app(settings: Settings) -> FastAPI:
             choose(request.headers.get("accept"), ("application/json", "text/html")) == "text/html"
             and request.query_params.get("format") != "json"
         ):
-            page = templates.get_template("queries.html").render(queries=publication.queries.values(), lang="de")
-            return HTMLResponse(page, headers={**SECURITY_HEADERS, "Vary": "Accept"})
+            lang = page_language(request)
+            page = render_page("queries.html", settings.public_base, lang, queries=publication.queries.values())
+            return HTMLResponse(page, headers={"Vary": "Accept, Accept-Language"})
         return JSONResponse({"queries": entries}, headers={"Vary": "Accept"})
 
     for named in publication.queries.values():
@@ -241,14 +230,11 @@ def _query_entry(query: NamedQuery, settings: Settings) -> dict:
 def _add_named_query_route(app: FastAPI, publication: Publication, named: NamedQuery) -> None:
     async def run_named_query(request: Request) -> Response:
         values = {k: v for k, v in request.query_params.items() if k != "format"}
-        requested = request.query_params.get("format")
-        if requested is not None and requested not in FORMAT_NAMES:
-            return error(400, f"unknown format {requested!r}; use one of {', '.join(FORMAT_NAMES)}")
         try:
             query = named.bind(values)
         except ParameterError as problem:
             return error(400, str(problem))
-        return await publication.answer(request, query, media_type=FORMAT_NAMES.get(requested or ""))
+        return await publication.answer(request, query)
 
     parameters = [
         {
@@ -269,7 +255,7 @@ def _add_named_query_route(app: FastAPI, publication: Publication, named: NamedQ
             "in": "query",
             "required": False,
             "description": "result format instead of Accept",
-            "schema": {"type": "string", "enum": list(FORMAT_NAMES)},
+            "schema": {"type": "string", "enum": list(result_formats(sparql_protocol.query_form(named.text)))},
         }
     ]
     app.add_api_route(

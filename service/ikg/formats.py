@@ -1,4 +1,4 @@
-"""The one table of RDF formats: name, media type, file suffix and serializer, read by dumps, CLI and HTTP."""
+"""The one table of RDF formats (name, media type, file suffix, serializer) and the formats of query results."""
 
 from __future__ import annotations
 
@@ -35,3 +35,69 @@ def by_name(name: str) -> RdfFormat:
         if name in (rdf_format.name, rdf_format.suffix, rdf_format.media_type):
             return rdf_format
     raise KeyError(f"unknown RDF format {name!r}; known: {', '.join(f.name for f in RDF_FORMATS)}")
+
+
+# What a query answers in: tables for SELECT and ASK, graphs for CONSTRUCT and DESCRIBE; the first is the default.
+TABLE_TYPES = (
+    "application/sparql-results+json",
+    "application/sparql-results+xml",
+    "text/csv",
+    "text/tab-separated-values",
+)
+GRAPH_TYPES = (
+    *(f.media_type for f in RDF_FORMATS if f.name in ("turtle", "ntriples", "rdfxml", "jsonld")),
+    "application/n-quads",
+    "application/trig",
+)
+# Names for ?format=, so a link can name a format where it cannot send an Accept header. The first of each
+# media type is the canonical one; the others are what SPARQL clients send (SPARQLWrapper sends several).
+_TABLE_NAMES = {
+    "json": TABLE_TYPES[0],
+    "xml": TABLE_TYPES[1],
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+}
+_GRAPH_NAMES = {
+    "ttl": "text/turtle",
+    "nt": "application/n-triples",
+    "rdf": "application/rdf+xml",
+    "jsonld": "application/ld+json",
+    "turtle": "text/turtle",
+    "n3": "text/turtle",  # Turtle is N3
+    "ntriples": "application/n-triples",
+    "xml": "application/rdf+xml",
+    "rdf+xml": "application/rdf+xml",
+    "json-ld": "application/ld+json",
+    "json": "application/ld+json",
+}
+
+
+def _names(form: str) -> dict[str, str]:
+    table = form in ("SELECT", "ASK")
+    names = _TABLE_NAMES if table else _GRAPH_NAMES
+    return {**names, **{media: media for media in (TABLE_TYPES if table else GRAPH_TYPES)}}
+
+
+def result_formats(form: str) -> dict[str, str]:
+    """The canonical ?format= names a query of this form can be answered in."""
+    seen: dict[str, str] = {}
+    for name, media in (_TABLE_NAMES if form in ("SELECT", "ASK") else _GRAPH_NAMES).items():
+        seen.setdefault(media, name)
+    return {name: media for media, name in seen.items()}
+
+
+def requested_format(form: str, values: list[str]) -> str | None:
+    """The media type the first understood ?format= value asks for; None when there is none.
+
+    ValueError when values were given and none of them fits this form of query.
+    """
+    names = _names(form)
+    for value in values:
+        if value.strip().lower() in names:
+            return names[value.strip().lower()]
+    if values:
+        raise ValueError(
+            f"{form} results are not offered as {', '.join(repr(v) for v in values)}; "
+            f"ask for one of: {', '.join(result_formats(form))}"
+        )
+    return None

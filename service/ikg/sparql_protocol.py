@@ -7,6 +7,8 @@ from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 
+from .sparql_text import shape
+
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
 UPDATE = "application/sparql-update"
@@ -91,3 +93,15 @@ async def _body_pairs(request: Request) -> list[tuple[str, str]]:
     if kind is None:
         raise ProtocolError(415, f"a POST needs a Content-Type: {FORM} or {DIRECT}")
     raise ProtocolError(415, f"unsupported Content-Type {kind!r}; send {FORM} or {DIRECT}")
+
+
+def query_form(query: str) -> str:
+    """The query's form (SELECT, ASK, CONSTRUCT, DESCRIBE); ProtocolError for a query this endpoint refuses."""
+    analysed = shape(query)
+    if analysed.uses_service:
+        raise ProtocolError(400, "federated queries (SERVICE) are disabled on this endpoint")
+    if analysed.form is None:
+        if analysed.is_update:
+            raise ProtocolError(403, "this endpoint is read-only: SPARQL updates are not accepted")
+        raise ProtocolError(400, "not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
+    return analysed.form
