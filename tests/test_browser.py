@@ -1,0 +1,199 @@
+"""The pages in a real browser: Debian's Chromium, driven by Playwright, against a real `ikg serve`.
+
+Every page loads with no console error, no failed request and no request that leaves the host; the query
+editor highlights SPARQL and runs queries; pages other than the editor work with JavaScript switched off.
+Screenshots land in test-artifacts/browser/.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, Route, sync_playwright
+
+from conftest import ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+# The closed network refuses Chromium's own background connections; these keep it from trying.
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = ROOT / "test-artifacts" / "browser"
+PAGES = {
+    "home": "",
+    "measure": "id/measure/cafe-welt",
+    "goal": "id/goal/hf-e-mimi-neustart",
+    "organisation": "id/organisation/mawka",
+    "programme": "id/programme/kommunales-integrationsmanagement",
+    "vocabulary": "def/ikg",
+    "query": "sparql",
+    "measures": "measures",
+    "action-fields": "action-fields",
+    "queries": "queries",
+    "downloads": "downloads",
+}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail("Chromium is missing: run tests/install-chromium (the README's test command does)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=FLAGS)
+        yield launched
+        launched.close()
+
+
+@dataclass
+class Visit:
+    page: Page
+    console_errors: list[str] = field(default_factory=list)
+    failed_requests: list[str] = field(default_factory=list)
+    off_host_requests: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+    def assert_clean(self) -> None:
+        assert self.console_errors == []
+        assert self.failed_requests == []
+        assert self.off_host_requests == []
+
+    def screenshot(self, name: str) -> None:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+
+
+@contextmanager
+def visiting(browser: Browser, base: str, javascript: bool = True) -> Iterator[Visit]:
+    """A fresh browser context that records errors, failed requests and any request leaving `base`."""
+    context = browser.new_context(
+        java_script_enabled=javascript, locale="de-DE", viewport={"width": 1200, "height": 900}
+    )
+    visit = Visit(context.new_page())
+
+    def guard(route: Route) -> None:
+        if route.request.url.startswith(base):
+            route.continue_()
+        else:
+            visit.off_host_requests.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    visit.page.on("console", lambda m: visit.console_errors.append(m.text) if m.type == "error" else None)
+    visit.page.on("pageerror", lambda e: visit.console_errors.append(str(e)))
+    visit.page.on("requestfailed", lambda r: visit.failed_requests.append(f"{r.url}: {r.failure}"))
+    visit.page.on(
+        "response", lambda r: visit.failed_requests.append(f"{r.url}: {r.status}") if r.status >= 400 else None
+    )
+    visit.page.on("dialog", lambda d: (visit.dialogs.append(d.message), d.dismiss()))
+    try:
+        yield visit
+    finally:
+        context.close()
+
+
+def _editor_text(page: Page) -> str:
+    return page.evaluate("document.querySelector('.CodeMirror').CodeMirror.getValue()")
+
+
+def _set_editor_text(page: Page, text: str) -> None:
+    page.evaluate("text => document.querySelector('.CodeMirror').CodeMirror.setValue(text)", text)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_loads_with_no_error_and_no_request_off_the_host(browser, server, name) -> None:  # type: ignore[no-untyped-def]
+    with visiting(browser, server.base) as visit:
+        response = visit.page.goto(server.base + PAGES[name], wait_until="networkidle")
+        assert response is not None
+        assert response.status == 200
+        assert visit.page.locator("h1").first.inner_text().strip()
+        visit.screenshot(name)
+        visit.assert_clean()
+
+
+def test_every_page_loads_its_stylesheet(browser, server) -> None:  # type: ignore[no-untyped-def]
+    with visiting(browser, server.base) as visit:
+        visit.page.goto(server.base + PAGES["measure"], wait_until="networkidle")
+        background = visit.page.evaluate("getComputedStyle(document.querySelector('header.site')).backgroundColor")
+        assert background == "rgb(29, 35, 41)"
+
+
+def test_query_page_has_an_editor_that_highlights_sparql(browser, server) -> None:  # type: ignore[no-untyped-def]
+    with visiting(browser, server.base) as visit:
+        visit.page.goto(server.base + "sparql", wait_until="networkidle")
+        assert visit.page.locator(".CodeMirror").count() == 1, "no editor: run `ikg assets` to fetch CodeMirror"
+        assert visit.page.locator(".CodeMirror .cm-keyword").count() >= 3
+        visit.assert_clean()
+
+
+def test_running_a_query_from_the_editor_shows_a_result_table(browser, server) -> None:  # type: ignore[no-untyped-def]
+    with visiting(browser, server.base) as visit:
+        visit.page.goto(server.base + "sparql", wait_until="networkidle")
+        _set_editor_text(visit.page, "SELECT ?s WHERE { ?s a <http://www.w3.org/ns/org#Organization> } LIMIT 7")
+        visit.page.get_by_role("button", name="Abfrage ausführen").click()
+        visit.page.wait_for_selector("#results")
+        assert visit.page.locator("#results tbody tr").count() == 7
+        assert "LIMIT 7" in _editor_text(visit.page)
+        visit.assert_clean()
+
+
+def test_ctrl_enter_runs_the_query(browser, server) -> None:  # type: ignore[no-untyped-def]
+    with visiting(browser, server.base) as visit:
+        visit.page.goto(server.base + "sparql", wait_until="networkidle")
+        visit.page.locator(".CodeMirror").click()
+        visit.page.keyboard.press("Control+Enter")
+        visit.page.wait_for_selector("#results")
+        assert visit.page.locator("#results tbody tr").count() > 0
+
+
+def test_a_named_query_loads_as_an_example_and_runs(browser, server) -> None:  # type: ignore[no-untyped-def]
+    with visiting(browser, server.base) as visit:
+        visit.page.goto(server.base + "sparql", wait_until="networkidle")
+        visit.page.get_by_role("link", name="Maßnahmen je Handlungsfeld").click()
+        visit.page.wait_for_load_state("networkidle")
+        assert "ikg:actionField" in _editor_text(visit.page)
+        visit.page.get_by_role("button", name="Abfrage ausführen").click()
+        visit.page.wait_for_selector("#results")
+        assert visit.page.locator("#results tbody tr").count() >= 8
+        assert visit.page.get_by_role("link", name="CSV").count() == 1
+        visit.screenshot("query-results")
+        visit.assert_clean()
+
+
+def test_pages_work_without_javascript(browser, server) -> None:  # type: ignore[no-untyped-def]
+    with visiting(browser, server.base, javascript=False) as visit:
+        visit.page.goto(server.base + PAGES["measure"])
+        assert visit.page.locator("h1").inner_text() == "Café Welt"
+        visit.page.goto(server.base + "measures")
+        visit.page.get_by_label("Suche in den Bezeichnungen").fill("café")
+        visit.page.get_by_role("button", name="Suchen").click()
+        assert visit.page.get_by_role("link", name="Café Welt").count() == 1
+        visit.assert_clean()
+
+
+def test_query_form_works_without_javascript(browser, server) -> None:  # type: ignore[no-untyped-def]
+    with visiting(browser, server.base, javascript=False) as visit:
+        visit.page.goto(server.base + "sparql")
+        visit.page.get_by_label("Abfrage").fill("ASK { ?s ?p ?o }")
+        visit.page.get_by_role("button", name="Abfrage ausführen").click()
+        assert visit.page.locator("#result").count() == 1
+        assert "ja" in visit.page.locator("main").inner_text()
+
+
+def test_hostile_labels_run_no_script(browser, hostile_server) -> None:  # type: ignore[no-untyped-def]
+    with visiting(browser, hostile_server.base) as visit:
+        visit.page.goto(hostile_server.base + "id/organisation/t-boese", wait_until="networkidle")
+        assert visit.page.locator("h1").inner_text() == "<script>alert('label')</script>"
+        assert visit.page.locator("img[src='x']").count() == 0
+        assert visit.page.locator("a[href^='javascript:']").count() == 0
+        assert visit.dialogs == []
+        visit.screenshot("hostile-organisation")
