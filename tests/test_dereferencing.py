@@ -8,6 +8,11 @@ import rdflib
 from rdflib.compare import isomorphic
 
 SKOS = rdflib.Namespace("http://www.w3.org/2004/02/skos/core#")
+NAMES = (
+    rdflib.SKOS.prefLabel,
+    rdflib.DCTERMS.title,
+    rdflib.FOAF.name,
+)
 KINDS = [
     "id/measure/cafe-welt",
     "id/organisation/mawka",
@@ -18,6 +23,8 @@ KINDS = [
     "id/report/statusbericht-2024",
     "id/concept/integrationskonzept-2017",
     "source/ksta-39930644",
+    "graph/measures",
+    "project/editors",
 ]
 FORMATS = {
     "text/turtle": "turtle",
@@ -28,9 +35,10 @@ FORMATS = {
 
 
 def _resources(server) -> list[str]:  # type: ignore[no-untyped-def]
+    # Every subject in our namespace but the vocabulary's hash terms, which its own document describes.
     query = (
-        f'SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), "{server.base}id/") '
-        f'|| STRSTARTS(STR(?s), "{server.base}source/")) }}'
+        f'SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), "{server.base}") '
+        f'&& !STRSTARTS(STR(?s), "{server.base}def/")) }}'
     )
     rows = httpx.get(server.endpoint, params={"query": query}).json()["results"]["bindings"]
     return sorted(row["s"]["value"] for row in rows)
@@ -43,7 +51,7 @@ def test_every_resource_iri_parses_with_rdflib(server) -> None:  # type: ignore[
         graph = rdflib.Graph().parse(iri)
         subject = rdflib.URIRef(iri)
         assert (subject, rdflib.RDF.type, None) in graph, iri
-        assert any(graph.objects(subject, SKOS.prefLabel)) or "/source/" in iri, iri
+        assert any(graph.objects(subject, label) for label in NAMES), iri
 
 
 @pytest.mark.parametrize("path", KINDS)
@@ -184,3 +192,13 @@ def test_code_list_concepts_dereference(server) -> None:  # type: ignore[no-unty
         SKOS.prefLabel,
         rdflib.Literal("Geflüchtete", lang="de"),
     ) in graph
+
+
+@pytest.mark.parametrize(
+    "media", ["text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml"]
+)
+def test_unknown_iri_is_404_with_an_empty_graph_in_the_asked_format(server, media: str) -> None:  # type: ignore[no-untyped-def]
+    response = httpx.get(f"{server.base}id/measure/gibt-es-nicht", headers={"Accept": media})
+    assert response.status_code == 404
+    assert response.headers["content-type"].split(";")[0] == media
+    assert len(rdflib.Graph().parse(data=response.text, format=media)) == 0

@@ -112,3 +112,25 @@ def test_every_page_is_sent_with_the_security_headers(server, path: str) -> None
     assert response.headers["content-type"].startswith("text/html")
     assert "unsafe-inline" not in response.headers["content-security-policy"]
     assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_unknown_resource_gives_browsers_a_page_that_says_so(server) -> None:  # type: ignore[no-untyped-def]
+    response = _page(server, "id/measure/gibt-es-nicht")
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    assert "<h1>Nicht gefunden</h1>" in response.text
+    assert f"no resource &lt;{server.base}id/measure/gibt-es-nicht&gt; in this graph" in response.text
+
+
+def test_unknown_address_gives_browsers_a_page_and_programs_text(server) -> None:  # type: ignore[no-untyped-def]
+    page = _page(server, "nirgends", **{"Accept-Language": "en"})
+    assert page.status_code == 404
+    assert "<h1>Not found</h1>" in page.text
+    plain = httpx.get(server.base + "nirgends")
+    assert plain.status_code == 404
+    assert plain.headers["content-type"] == "text/plain; charset=utf-8"
+
+
+def test_named_graphs_and_the_editors_have_pages_with_their_titles(server) -> None:  # type: ignore[no-untyped-def]
+    assert "<h1>Maßnahmen</h1>" in _page(server, "graph/measures").text
+    assert "<h1>Redaktion des Integrations-Wissensgraphen (ikg)</h1>" in _page(server, "project/editors").text

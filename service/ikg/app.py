@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 
 import pyoxigraph as ox
 from fastapi import FastAPI
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -20,7 +21,15 @@ from .iris import CANONICAL_BASE, BaseRewriter
 from .named_queries import NamedQuery, ParameterError, load_all
 from .negotiation import choose
 from .query_workers import QueryJob, QueryWorkers
-from .responses import SecurityHeaders, cached_response, content_type, error, page_language, render_page
+from .responses import (
+    SecurityHeaders,
+    cached_response,
+    content_type,
+    error,
+    not_found,
+    page_language,
+    render_page,
+)
 from .result_cache import CachedResult, ResultCache
 from .settings import Settings
 from .sparql_protocol import ProtocolError
@@ -189,6 +198,15 @@ def create_app(settings: Settings) -> FastAPI:
     from .publication_config import load as load_publication_config
 
     add_download_routes(app, publication, load_publication_config(settings.root))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_problem(request: Request, problem: StarletteHTTPException) -> Response:
+        if problem.status_code == 404:
+            media = choose(request.headers.get("accept"), ("text/plain", "text/html"))
+            return not_found(request, settings.public_base, media)
+        response = error(problem.status_code, str(problem.detail))
+        response.headers.update(problem.headers or {})
+        return response
 
     @app.get("/health", summary="Status for load balancers", tags=["service"])
     async def health() -> Response:

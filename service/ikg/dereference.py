@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from .negotiation import choose
-from .responses import body_response, cached_response, error, page_language, render_page
+from .responses import body_response, cached_response, error, not_found, page_language, render_page
 
 VARIANTS = {
     "ttl": "text/turtle",
@@ -59,7 +59,8 @@ WORDS = {
         "incomplete": "incomplete reference",
     },
 }
-DEREFERENCEABLE = ("id", "source", "def")
+# Every path of the namespace that names resources: things, sources, the vocabulary, the named graphs, the editors.
+DEREFERENCEABLE = ("id", "source", "def", "graph", "project")
 VOCABULARY = "ikg"
 
 
@@ -81,18 +82,19 @@ async def describe(request: Request, publication, prefix: str, path: str) -> Res
     name, suffix = split_variant(path)
     if prefix == "def" and name == VOCABULARY:
         return await _vocabulary(request, publication, suffix)
-    try:
-        iri = ox.NamedNode(f"{publication.settings.public_base}{prefix}/{name}")
-    except ValueError:
-        return error(404, "no such resource")
+    base = publication.settings.public_base
     media = VARIANTS[suffix] if suffix else choose(request.headers.get("accept"), OFFERS)
     if media is None:
         return error(406, f"this resource is offered as {', '.join(OFFERS)}")
+    try:
+        iri = ox.NamedNode(f"{base}{prefix}/{name}")
+    except ValueError:
+        return not_found(request, base, media)
     found = await publication.evaluate(exists_query(iri), "application/sparql-results+json")
     if isinstance(found, Response):
         return found
     if not json.loads(found.body)["boolean"]:
-        return error(404, f"no resource <{iri.value}> in this graph")
+        return not_found(request, base, media, f"no resource <{iri.value}> in this graph")
     query = publication.queries["resource-description"].bind({"resource": iri.value})
     if media == "text/html":
         return await _page(request, publication, iri.value, query, suffix is None)

@@ -60,6 +60,7 @@ NAMES = {
     "http://www.w3.org/ns/org#linkedTo": ("Verbunden mit", "linked to"),
     "http://www.w3.org/ns/org#purpose": ("Zweck", "purpose"),
     "http://xmlns.com/foaf/0.1/homepage": ("Website", "website"),
+    "http://xmlns.com/foaf/0.1/name": ("Name", "name"),
     "http://www.w3.org/ns/prov#generated": ("Ergebnis", "generated"),
     str(RDF.type): ("Typ", "type"),
 }
@@ -106,9 +107,11 @@ def _label(graph: rdflib.Graph, node: rdflib.term.Node, lang: str) -> str | None
     labels = {
         str(o.language or ""): str(o) for o in graph.objects(node, SKOS.prefLabel) if isinstance(o, rdflib.Literal)
     }
-    for other in graph.objects(node, rdflib.RDFS.label):
-        if isinstance(other, rdflib.Literal):
-            labels.setdefault(str(other.language or ""), str(other))
+    # Named graphs carry a dct:title and the editors a foaf:name instead of a SKOS label.
+    for naming in (rdflib.RDFS.label, DCT.title, rdflib.FOAF.name):
+        for other in graph.objects(node, naming):
+            if isinstance(other, rdflib.Literal):
+                labels.setdefault(str(other.language or ""), str(other))
     return labels.get(lang) or labels.get("de") or labels.get("en") or next(iter(labels.values()), None)
 
 

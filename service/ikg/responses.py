@@ -134,3 +134,45 @@ def cached_response(
     if result.etag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)
     return body_response(request, result.body, media_type, headers)
+
+
+NOT_FOUND_WORDS = {
+    "de": {
+        "title": "Nicht gefunden",
+        "hint": "Weiter zur",
+        "home": "Startseite",
+        "search": "Suche in den Maßnahmen",
+        "nothing": "Unter dieser Adresse gibt es nichts.",
+    },
+    "en": {
+        "title": "Not found",
+        "hint": "Go on to the",
+        "home": "home page",
+        "search": "search the measures",
+        "nothing": "There is nothing at this address.",
+    },
+}
+# What an RDF client gets with a 404: an empty graph in the format it asked for, with the reason as a comment
+# where the syntax has comments.
+_EMPTY_GRAPHS = {
+    "text/turtle": "# {message}\n",
+    "application/n-triples": "# {message}\n",
+    "application/ld+json": "[]\n",
+    "application/rdf+xml": '<?xml version="1.0" encoding="UTF-8"?>\n<!-- {message} -->\n'
+    '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n',
+}
+
+
+def not_found(request: Request, site: str, media: str | None, message: str | None = None) -> Response:
+    """A 404 in the kind of document the client asked for: a page, an empty graph, or plain text."""
+    if media == "text/html":
+        lang = page_language(request)
+        words = NOT_FOUND_WORDS[lang]
+        html = render_page("not_found.html", site, lang, words=words, message=message or words["nothing"])
+        return Response(html, status_code=404, media_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
+    text = message or "nothing at this address"
+    if media in _EMPTY_GRAPHS:
+        # A message is never an IRI here, but keep it from closing the comment it sits in.
+        body = _EMPTY_GRAPHS[media].format(message=text.replace("\n", " ").replace("--", "- -"))
+        return Response(body, status_code=404, media_type=content_type(media), headers={"Vary": "Accept"})
+    return error(404, text)
