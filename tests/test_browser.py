@@ -197,3 +197,13 @@ def test_hostile_labels_run_no_script(browser, hostile_server) -> None:  # type:
         assert visit.page.locator("a[href^='javascript:']").count() == 0
         assert visit.dialogs == []
         visit.screenshot("hostile-organisation")
+
+
+ACCESSIBILITY_PROBLEMS = (Path(__file__).parent / "accessibility.js").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_has_ordered_headings_labelled_fields_and_a_language(browser, server, name) -> None:  # type: ignore[no-untyped-def]
+    with visiting(browser, server.base) as visit:
+        visit.page.goto(server.base + PAGES[name], wait_until="networkidle")
+        assert visit.page.evaluate(ACCESSIBILITY_PROBLEMS) == []
