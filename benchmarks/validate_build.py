@@ -99,6 +99,7 @@ def _project_with(data: Path, project: Path) -> Path:
         (project / "graph").symlink_to(data)
         (project / "vocab").symlink_to(ROOT / "vocab")
         (project / "shapes").symlink_to(ROOT / "shapes")
+        (project / "publication.toml").symlink_to(ROOT / "publication.toml")
     return project
 
 

@@ -25,6 +25,7 @@ def project(tmp_path: Path) -> Path:
     copy = tmp_path / "project"
     for folder in ("vocab", "shapes", "graph"):
         shutil.copytree(ROOT / folder, copy / folder)
+    shutil.copy(ROOT / "publication.toml", copy / "publication.toml")
     return copy
 
 

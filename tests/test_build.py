@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -104,7 +105,7 @@ def test_failed_build_leaves_the_previous_dist_untouched(project: Path) -> None:
     assert result.returncode == 1
     assert "ikg:operator" in result.stdout
     assert {p.name: p.read_bytes() for p in dist.iterdir()} == before
-    assert sorted(p.name for p in project.iterdir()) == ["dist", "graph", "shapes", "vocab"]
+    assert sorted(p.name for p in project.iterdir()) == ["dist", "graph", "publication.toml", "shapes", "vocab"]
 
 
 def test_build_with_a_syntax_error_writes_nothing(project: Path) -> None:
@@ -119,3 +120,57 @@ def test_base_url_must_be_http(tmp_path: Path) -> None:
     result = run_ikg("build", "--dist", str(tmp_path / "d"), "--base-url", "ftp://example.org/")
     assert result.returncode == 2
     assert "must start with http:// or https://" in result.stderr
+
+
+def _age(project: Path, when: float) -> None:
+    for path in project.rglob("*"):
+        os.utime(path, (when, when))
+
+
+def test_modified_is_the_date_the_data_last_changed_not_the_build_date(project: Path) -> None:
+    _age(project, 1_577_880_000)  # 2020-01-01 12:00 UTC
+    dist = project / "dist"
+    assert run_ikg("build", "--root", str(project), "--dist", str(dist)).returncode == 0
+    assert _manifest(dist)["modified"] == "2020-01-01"
+    assert '"2020-01-01"^^xsd:date' in (dist / "catalog.ttl").read_text(encoding="utf-8")
+
+
+def test_a_rebuild_of_unchanged_data_keeps_modified(project: Path) -> None:
+    _age(project, 1_577_880_000)
+    dist = project / "dist"
+    assert run_ikg("build", "--root", str(project), "--dist", str(dist)).returncode == 0
+    first = (dist / "catalog.ttl").read_bytes()
+    assert run_ikg("build", "--root", str(project), "--dist", str(dist)).returncode == 0
+    assert (dist / "catalog.ttl").read_bytes() == first
+
+
+def test_changed_data_moves_modified(project: Path) -> None:
+    _age(project, 1_577_880_000)
+    measures = project / "graph" / "measures.trig"
+    measures.write_text(measures.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    dist = project / "dist"
+    assert run_ikg("build", "--root", str(project), "--dist", str(dist)).returncode == 0
+    assert _manifest(dist)["modified"] > "2020-01-01"
+
+
+def test_the_catalogue_lists_every_dump_of_the_build(built: Path) -> None:
+    catalogue = (built / "catalog.ttl").read_text(encoding="utf-8")
+    for dump in _manifest(built)["dumps"]:
+        assert f"/downloads/{dump['file']}>" in catalogue
+        assert f'"{dump["sha256"]}"^^xsd:hexBinary' in catalogue
+
+
+def test_each_report_edition_gets_a_dump_of_its_graph(built: Path) -> None:
+    assert _manifest(built)["editions"][0]["year"] == "2024"
+    graph = rdflib.Graph().parse(data=gzip.decompress((built / "ikg-report-2024.ttl.gz").read_bytes()), format="turtle")
+    report = rdflib.URIRef("https://ikg.example/leverkusen/id/report/statusbericht-2024")
+    assert (report, rdflib.RDF.type, rdflib.URIRef("http://schema.org/Report")) in graph
+
+
+def test_a_missing_publisher_setting_fails_the_build_by_name(project: Path) -> None:
+    settings = project / "publication.toml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("[contact]", "[kontakt]"), encoding="utf-8")
+    result = run_ikg("build", "--root", str(project), "--dist", str(project / "dist"))
+    assert result.returncode == 2
+    assert "publication.toml: the setting 'contact' is missing" in result.stderr
+    assert not (project / "dist").exists()

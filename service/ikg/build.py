@@ -12,14 +12,23 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import __version__, dumps, sources, statistics
+from . import __version__, dumps, editions, sources, statistics, void_description
+from .catalogue import PREFIXES as CATALOGUE_PREFIXES
+from .catalogue import PROFILES, CatalogueInput, Edition, build_catalogue
 from .iris import CANONICAL_BASE, BaseRewriter, normalise_base
+from .last_changed import last_changed
 from .materialise import materialise
 from .namespaces import prefixes
 from .problems import DataError, Problem
+from .publication_config import load as load_publication_config
 from .validate import Engine, Validator
 
 MANIFEST = "manifest.json"
+VOID_FILE = "void.ttl"
+
+
+def catalogue_file(profile: str) -> str:
+    return "catalog.ttl" if profile == "dcat-ap-de-3.0" else f"catalog-{profile}.ttl"
 
 
 @dataclass(frozen=True)
@@ -51,6 +60,7 @@ def check(
 
 def build(root: Path, dist: Path, base_url: str = CANONICAL_BASE, engine: Engine = "sparql") -> BuildResult:
     """Builds into a temporary folder next to `dist` and swaps it in only when everything succeeded."""
+    config = load_publication_config(root)  # before the long work: a broken setting fails at once
     loaded, problems = check(root, engine)
     if any(p.severity == "violation" for p in problems):
         raise DataError(problems)
@@ -63,14 +73,34 @@ def build(root: Path, dist: Path, base_url: str = CANONICAL_BASE, engine: Engine
     staging = Path(tempfile.mkdtemp(prefix=f".{dist.name}.building-", dir=dist.parent))
     staging.chmod(0o755)  # mkdtemp makes it private; the dumps are for everyone to read
     try:
-        written = dumps.write_all(quads, staging, prefixes(rewriter.target_base))
+        namespaces = prefixes(rewriter.target_base)
+        written = [d.as_dict() for d in dumps.write_all(quads, staging, namespaces)]
+        found = [
+            Edition(
+                rewriter.iri(e.report),
+                rewriter.iri(e.graph),
+                e.year,
+                dumps.write_graph(quads, rewriter.iri(e.graph), e.stem, staging, namespaces).as_dict(),
+            )
+            for e in editions.find(store)
+        ]
+        modified = last_changed(root)
+        years = editions.coverage(store) or (modified[:4], modified[:4])
+        given = CatalogueInput(rewriter.target_base, config, written, found, modified, years)
+        for profile in PROFILES:
+            catalogue = build_catalogue(given, profile)
+            _write_turtle(staging / catalogue_file(profile), catalogue, CATALOGUE_PREFIXES)
+        void = void_description.describe(rewriter.target_base, stats, written)
+        _write_turtle(staging / VOID_FILE, void, {**CATALOGUE_PREFIXES, **namespaces})
         manifest = {
             "ikg_version": __version__,
             "base": rewriter.target_base,
             "canonical_base": CANONICAL_BASE,
             "graph_version": _graph_version(quads),
+            "modified": modified,
             "statistics": stats,
-            "dumps": [d.as_dict() for d in written],
+            "dumps": written + [e.dump for e in found],
+            "editions": [{"report": e.report, "graph": e.graph, "year": e.year, "dump": e.dump["file"]} for e in found],
         }
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         _swap_in(staging, dist)
@@ -78,6 +108,15 @@ def build(root: Path, dist: Path, base_url: str = CANONICAL_BASE, engine: Engine
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return BuildResult(dist, manifest, [p for p in problems if p.severity == "warning"])
+
+
+def _write_turtle(path: Path, triples: list[ox.Triple], namespaces: dict[str, str]) -> None:
+    """Turtle with each subject's statements together, subjects in the order they were first described."""
+    first_seen: dict[str, int] = {}
+    for triple in triples:
+        first_seen.setdefault(str(triple.subject), len(first_seen))
+    grouped = sorted(triples, key=lambda t: first_seen[str(t.subject)])
+    path.write_bytes(ox.serialize(grouped, format=ox.RdfFormat.TURTLE, prefixes=namespaces))
 
 
 def _graph_version(quads: list[ox.Quad]) -> str:

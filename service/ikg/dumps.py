@@ -52,15 +52,24 @@ def serialise(quads: list[ox.Quad], triples: list[ox.Triple], rdf_format: RdfFor
 
 def write_all(quads: list[ox.Quad], folder: Path, prefixes: dict[str, str]) -> list[Dump]:
     triples = union_triples(quads)
-    dumps = []
-    for rdf_format in RDF_FORMATS:
-        name = f"{DUMP_STEM}.{rdf_format.suffix}.gz"
-        compressed = _gzip(serialise(quads, triples, rdf_format, prefixes))
-        (folder / name).write_bytes(compressed)
-        digest = hashlib.sha256(compressed).hexdigest()
-        (folder / f"{name}.sha256").write_text(f"{digest}  {name}\n", encoding="ascii")
-        dumps.append(Dump(name, rdf_format.name, rdf_format.media_type, len(compressed), digest))
-    return dumps
+    return [
+        _write(folder, f"{DUMP_STEM}.{f.suffix}.gz", f, serialise(quads, triples, f, prefixes)) for f in RDF_FORMATS
+    ]
+
+
+def write_graph(quads: list[ox.Quad], graph: str, stem: str, folder: Path, prefixes: dict[str, str]) -> Dump:
+    """One named graph on its own, as Turtle: a report edition for those who want just that."""
+    turtle = next(f for f in RDF_FORMATS if f.name == "turtle")
+    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads if str(q.graph_name) == f"<{graph}>"]
+    return _write(folder, f"{DUMP_STEM}-{stem}.ttl.gz", turtle, serialise([], triples, turtle, prefixes))
+
+
+def _write(folder: Path, name: str, rdf_format: RdfFormat, data: bytes) -> Dump:
+    compressed = _gzip(data)
+    (folder / name).write_bytes(compressed)
+    digest = hashlib.sha256(compressed).hexdigest()
+    (folder / f"{name}.sha256").write_text(f"{digest}  {name}\n", encoding="ascii")
+    return Dump(name, rdf_format.name, rdf_format.media_type, len(compressed), digest)
 
 
 def _gzip(data: bytes) -> bytes:

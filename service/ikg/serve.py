@@ -6,7 +6,7 @@ from pathlib import Path
 
 import uvicorn
 
-from .build import MANIFEST, build, read_manifest
+from .build import MANIFEST, VOID_FILE, build, read_manifest
 from .settings import Settings
 
 
@@ -15,10 +15,14 @@ def needs_build(root: Path, dist: Path, base: str) -> str | None:
     manifest = dist / MANIFEST
     if not manifest.exists():
         return f"{dist} has no build yet"
-    if read_manifest(dist).get("base") != base:
+    manifest_data = read_manifest(dist)
+    if manifest_data.get("base") != base:
         return f"{dist} was built for another base URL"
+    if "editions" not in manifest_data or not (dist / VOID_FILE).exists():
+        return f"{dist} was built by an ikg without the catalogue"
     built = manifest.stat().st_mtime
     sources = [p for folder in ("vocab", "shapes", "graph") for p in (root / folder).rglob("*") if p.is_file()]
+    sources += [p for p in (root / "publication.toml",) if p.exists()]  # the catalogue is built from it
     newer = [p for p in sources if p.stat().st_mtime > built]
     return f"{newer[0]} changed since the last build" if newer else None
 

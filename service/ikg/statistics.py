@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from .iris import vocabulary_namespace
+from .iris import CANONICAL_BASE, vocabulary_namespace
 
 # What the build reports and the home page shows, in this order.
 DOMAIN_CLASSES = {
@@ -23,6 +23,12 @@ _CLASS_PARTITIONS = "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROU
 _PROPERTY_PARTITIONS = "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p"
 _TOTALS = """SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?subjects) (COUNT(DISTINCT ?o) AS ?objects)
     WHERE { ?s ?p ?o }"""
+# VoID's entities: the resources of the dataset's URI space (what /id/ dereferences).
+_ENTITIES = """SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), "{space}")) }}"""
+
+
+def uri_space(base: str) -> str:
+    return f"{base}id/"
 
 
 def compute(store: ox.Store) -> dict:
@@ -33,13 +39,15 @@ def compute(store: ox.Store) -> dict:
         return {row[0].value: int(row[1].value) for row in rows}
 
     classes = pairs(_CLASS_PARTITIONS)
-    totals = next(iter(store.query(_TOTALS, use_default_graph_as_union=True)))
+    union = {"use_default_graph_as_union": True}
+    totals = next(iter(store.query(_TOTALS, **union)))
     ikg = vocabulary_namespace()
     return {
         "quads": len(store),
         "triples": int(totals["triples"].value),
         "distinct_subjects": int(totals["subjects"].value),
         "distinct_objects": int(totals["objects"].value),
+        "entities": int(next(iter(store.query(_ENTITIES.format(space=uri_space(CANONICAL_BASE)), **union)))[0].value),
         "domain": {key: classes.get(iri.format(ikg=ikg), 0) for key, iri in DOMAIN_CLASSES.items()},
         "graphs": dict(sorted(pairs(_PER_GRAPH).items())),
         "classes": dict(sorted(classes.items())),
