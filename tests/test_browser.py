@@ -41,6 +41,7 @@ PAGES = {
     "action-fields": "action-fields",
     "queries": "queries",
     "downloads": "downloads",
+    "catalogue": "catalog",
 }
 
 

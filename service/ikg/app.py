@@ -162,7 +162,8 @@ def create_app(settings: Settings) -> FastAPI:
         if chosen == "text/html":
             return await query_page.render(request, publication, None)
         stats = publication.manifest["statistics"]
-        triples = service_description.describe(settings.endpoint, stats["graphs"], stats["triples"], {})
+        see_also = {"http://www.w3.org/2000/01/rdf-schema#seeAlso": f"{settings.public_base}.well-known/void"}
+        triples = service_description.describe(settings.endpoint, stats["graphs"], stats["triples"], see_also)
         body = ox.serialize(
             triples,
             format=ox.RdfFormat.from_media_type(chosen),
@@ -198,6 +199,10 @@ def create_app(settings: Settings) -> FastAPI:
     from .publication_config import load as load_publication_config
 
     add_download_routes(app, publication, load_publication_config(settings.root))
+
+    from .catalogue_routes import add_catalogue_routes
+
+    add_catalogue_routes(app, publication)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_problem(request: Request, problem: StarletteHTTPException) -> Response:

@@ -28,6 +28,7 @@ WORDS = {
         "vocabulary": "Vokabular",
         "api": "HTTP-API",
         "downloads": "Downloads (Dumps des ganzen Graphen)",
+        "catalogue": "Datenkatalog (DCAT-AP.de) für Open-Data-Portale",
         "version": "Stand des Graphen:",
         "intro": "Maßnahmen, Organisationen, Förderprogramme, Handlungsfelder und Ziele der Integrationsarbeit der "
         "Stadt Leverkusen als verknüpfte Daten, jede Aussage mit ihrer öffentlichen Quelle.",
@@ -46,6 +47,7 @@ WORDS = {
         "vocabulary": "Vocabulary",
         "api": "HTTP API",
         "downloads": "Downloads (dumps of the whole graph)",
+        "catalogue": "Data catalogue (DCAT-AP.de) for open-data portals",
         "version": "Graph version:",
         "intro": "Measures, organisations, funding programmes, action fields and goals of the City of Leverkusen's "
         "integration work as linked data, every statement with its public source.",
@@ -97,6 +99,8 @@ def add_site_routes(app: FastAPI, publication) -> None:  # type: ignore[no-untyp
                     "sparql": f"{base}sparql",
                     "queries": f"{base}queries",
                     "vocabulary": f"{base}def/ikg",
+                    "catalogue": f"{base}catalog",
+                    "void": f"{base}.well-known/void",
                 },
                 ensure_ascii=False,
             ),

@@ -1,0 +1,200 @@
+"""/catalog (DCAT-AP.de) and /.well-known/void, served from the files of the last good build.
+
+Harvesters send no Accept header and pick their parser from Content-Type: they get RDF/XML, as German
+portals expect. Every variant is serialised once from the build's Turtle and kept; a failed rebuild never
+touches the files a running server serves, so the catalogue is never empty or partial.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+from fastapi import FastAPI
+from starlette.requests import Request
+from starlette.responses import Response
+
+from .build import VOID_FILE, catalogue_file
+from .catalogue import PREFIXES, PROFILES
+from .negotiation import choose
+from .responses import body_response, error, not_found, page_language, render_page
+from .result_cache import CachedResult
+
+VARIANTS = {
+    "rdf": "application/rdf+xml",
+    "ttl": "text/turtle",
+    "jsonld": "application/ld+json",
+    "nt": "application/n-triples",
+    "html": "text/html",
+}
+CATALOGUE_OFFERS = tuple(VARIANTS.values())  # RDF/XML first: what a client naming nothing gets
+VOID_OFFERS = ("text/turtle", "application/rdf+xml", "application/ld+json", "application/n-triples", "text/html")
+WORDS = {
+    "de": {
+        "title": "Datenkatalog (DCAT-AP.de)",
+        "intro": "Der Katalog für Open-Data-Portale: die Datensätze, ihre Distributionen und der SPARQL-Endpunkt.",
+        "identifier": "Kennung",
+        "modified": "Geändert",
+        "distribution": "Distribution",
+        "format": "Format",
+        "size": "Größe",
+        "licence": "Lizenz",
+        "series": "Reihe",
+        "service": "Datendienst",
+        "endpoint": "Endpunkt",
+        "machine": "Maschinenlesbar",
+        "profile": "Profil DCAT-AP.de 2.0 (dcat:byteSize als xsd:decimal)",
+    },
+    "en": {
+        "title": "Data catalogue (DCAT-AP.de)",
+        "intro": "The catalogue for open-data portals: the datasets, their distributions and the SPARQL endpoint.",
+        "identifier": "Identifier",
+        "modified": "Modified",
+        "distribution": "Distribution",
+        "format": "Format",
+        "size": "Size",
+        "licence": "Licence",
+        "series": "Series",
+        "service": "Data service",
+        "endpoint": "Endpoint",
+        "machine": "Machine-readable",
+        "profile": "DCAT-AP.de 2.0 profile (dcat:byteSize as xsd:decimal)",
+    },
+}
+_DATASETS = """
+PREFIX dcat: <http://www.w3.org/ns/dcat#>
+PREFIX dct: <http://purl.org/dc/terms/>
+SELECT ?dataset ?kind ?title ?description ?identifier ?modified WHERE {
+    ?catalogue dcat:dataset ?dataset .
+    ?dataset a ?kind ; dct:title ?title ; dct:description ?description .
+    FILTER(?kind IN (dcat:Dataset, dcat:DatasetSeries) && LANG(?title) = ?lang && LANG(?description) = ?lang)
+    OPTIONAL { ?dataset dct:identifier ?identifier }
+    OPTIONAL { ?dataset dct:modified ?modified }
+}
+ORDER BY ?dataset
+"""
+_DISTRIBUTIONS = """
+PREFIX dcat: <http://www.w3.org/ns/dcat#>
+PREFIX dct: <http://purl.org/dc/terms/>
+SELECT ?dataset ?title ?url ?format ?size ?licence WHERE {
+    ?dataset dcat:distribution ?distribution .
+    ?distribution dct:title ?title ; dcat:accessURL ?url ; dct:format ?format ; dct:license ?licence .
+    FILTER(LANG(?title) = ?lang)
+    OPTIONAL { ?distribution dcat:byteSize ?size }
+}
+ORDER BY ?dataset ?title
+"""
+
+
+@dataclass
+class RdfDocument:
+    """One RDF document of the build, kept parsed, with each serialisation made once."""
+
+    triples: list[ox.Triple]
+    version: str
+    _bodies: dict[str, CachedResult] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, path: Path) -> RdfDocument:
+        data = path.read_bytes()
+        triples = [q.triple for q in ox.parse(data, format=ox.RdfFormat.TURTLE)]
+        return cls(triples, hashlib.sha256(data).hexdigest()[:32])
+
+    def body(self, media_type: str) -> CachedResult:
+        if media_type not in self._bodies:
+            rdf_format = ox.RdfFormat.from_media_type(media_type)
+            takes_prefixes = media_type in ("text/turtle", "application/rdf+xml")
+            serialised = ox.serialize(self.triples, format=rdf_format, prefixes=PREFIXES if takes_prefixes else None)
+            self._bodies[media_type] = CachedResult(serialised, f'"{self.version}-{len(self._bodies)}"')
+        return self._bodies[media_type]
+
+    def store(self) -> ox.Store:
+        store = ox.Store()
+        store.extend([ox.Quad(t.subject, t.predicate, t.object) for t in self.triples])
+        return store
+
+
+def add_catalogue_routes(app: FastAPI, publication) -> None:  # type: ignore[no-untyped-def]
+    dist = publication.settings.dist
+    base = publication.settings.public_base
+    catalogues = {profile: RdfDocument.read(dist / catalogue_file(profile)) for profile in PROFILES}
+    void = RdfDocument.read(dist / VOID_FILE)
+    html_store = catalogues["dcat-ap-de-3.0"].store()
+
+    async def catalogue(request: Request, suffix: str | None = None) -> Response:
+        profile = request.query_params.get("profile", "dcat-ap-de-3.0")
+        if profile not in catalogues:
+            return error(400, f"unknown profile {profile!r}; offered: {', '.join(PROFILES)}")
+        media = _media(request, suffix, CATALOGUE_OFFERS)
+        if media is None:
+            return error(406, f"the catalogue is offered as {', '.join(CATALOGUE_OFFERS)}")
+        if media == "text/html":
+            return _catalogue_page(request, base, html_store)
+        return _rdf(request, catalogues[profile], media, f"{base}catalog", suffix)
+
+    async def void_description(request: Request, suffix: str | None = None) -> Response:
+        media = _media(request, suffix, VOID_OFFERS)
+        if media is None:
+            return error(406, f"the VoID description is offered as {', '.join(VOID_OFFERS)}")
+        if media == "text/html":
+            # People get the same document as Turtle shown as text, the machine-readable form itself.
+            media = "text/turtle"
+        return _rdf(request, void, media, f"{base}.well-known/void", suffix)
+
+    async def catalogue_variant(request: Request, suffix: str) -> Response:
+        if suffix not in VARIANTS:
+            return not_found(request, base, choose(request.headers.get("accept"), ("text/plain", "text/html")))
+        return await catalogue(request, suffix)
+
+    async def void_variant(request: Request, suffix: str) -> Response:
+        if suffix not in VARIANTS or suffix == "html":
+            return not_found(request, base, choose(request.headers.get("accept"), ("text/plain", "text/html")))
+        return await void_description(request, suffix)
+
+    app.add_api_route("/catalog", catalogue, methods=["GET", "HEAD"], include_in_schema=False)
+    app.add_api_route("/catalog.{suffix}", catalogue_variant, methods=["GET", "HEAD"], include_in_schema=False)
+    app.add_api_route("/.well-known/void", void_description, methods=["GET", "HEAD"], include_in_schema=False)
+    app.add_api_route("/.well-known/void.{suffix}", void_variant, methods=["GET", "HEAD"], include_in_schema=False)
+
+
+def _media(request: Request, suffix: str | None, offers: tuple[str, ...]) -> str | None:
+    if suffix is not None:
+        return VARIANTS[suffix]
+    # No Accept header at all is a harvester: the first offer, as for */*.
+    return choose(request.headers.get("accept") or "*/*", offers)
+
+
+def _rdf(request: Request, document: RdfDocument, media: str, iri: str, suffix: str | None) -> Response:
+    result = document.body(media)
+    headers = {
+        "ETag": result.etag,
+        "Cache-Control": "public, max-age=300",
+        "Link": ", ".join(f'<{iri}.{s}>; rel="alternate"; type="{m}"' for s, m in VARIANTS.items() if m != "text/html"),
+    }
+    if suffix is None:
+        headers["Vary"] = "Accept"
+        headers["Content-Location"] = f"{iri}.{next(s for s, m in VARIANTS.items() if m == media)}"
+    if result.etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    return body_response(request, result.body, media, headers)
+
+
+def _catalogue_page(request: Request, base: str, store: ox.Store) -> Response:
+    lang = page_language(request)
+    bound = f'VALUES ?lang {{ "{lang}" }}'
+    datasets = list(store.query(_DATASETS.replace("WHERE {", f"WHERE {{ {bound}", 1)))
+    distributions: dict[str, list] = {}
+    for row in store.query(_DISTRIBUTIONS.replace("WHERE {", f"WHERE {{ {bound}", 1)):
+        distributions.setdefault(row["dataset"].value, []).append(row)
+    html = render_page(
+        "catalogue.html",
+        base,
+        lang,
+        words=WORDS[lang],
+        datasets=datasets,
+        distributions=distributions,
+        catalogue=f"{base}catalog",
+    )
+    return body_response(request, html.encode(), "text/html", {"Vary": "Accept, Accept-Language"})
