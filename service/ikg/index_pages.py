@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass
+
+from .tables import csv_text
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 
@@ -89,17 +89,7 @@ def entries(results_json: bytes, search: str | None) -> list[Entry]:
 
 
 def as_csv(found: list[Entry]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["iri", "label_de", "label_en", "detail"])
-    for entry in found:
-        writer.writerow([entry.iri, *(_neutralised(v) for v in (entry.de, entry.en, entry.detail))])
-    return out.getvalue()
-
-
-def _neutralised(value: str) -> str:
-    """A cell a spreadsheet would run as a formula is written as text."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value
+    return csv_text(["iri", "label_de", "label_en", "detail"], ([e.iri, e.de, e.en, e.detail] for e in found))
 
 
 def as_json(found: list[Entry]) -> str:

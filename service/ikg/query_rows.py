@@ -1,0 +1,29 @@
+"""Running a named query inside the service for a page: its rows as plain dicts of strings."""
+
+from __future__ import annotations
+
+import json
+
+from .responses import ErrorResponse
+
+Row = dict[str, str]
+
+
+async def query_rows(publication, name: str, **values: str) -> list[Row]:  # type: ignore[no-untyped-def]
+    """The named query's answer, each row a dict of the bound variables' values (unbound ones left out).
+
+    Raises QueryFailedError with the endpoint's error when the query could not be answered."""
+    named = publication.queries[name]
+    accepted = {p.name for p in named.parameters}
+    query = named.bind({k: v for k, v in values.items() if k in accepted})
+    result = await publication.evaluate(query, "application/sparql-results+json")
+    if isinstance(result, ErrorResponse):
+        raise QueryFailedError(result)
+    bindings = json.loads(result.body)["results"]["bindings"]
+    return [{variable: term["value"] for variable, term in row.items()} for row in bindings]
+
+
+class QueryFailedError(Exception):
+    def __init__(self, response: ErrorResponse) -> None:
+        super().__init__(response.message)
+        self.response = response
