@@ -59,18 +59,36 @@ g:organisations {
 """
 
 
+def _fixture_project(folder: Path, graph: str) -> Path:
+    """A project whose graph/ is one fixture file, with the real vocabulary, shapes, queries and settings."""
+    for name in ("vocab", "shapes", "queries"):
+        shutil.copytree(ROOT / name, folder / name)
+    shutil.copy(ROOT / "publication.toml", folder / "publication.toml")
+    (folder / "graph").mkdir()
+    (folder / "graph" / "fixture.trig").write_text(graph, encoding="utf-8")
+    return folder
+
+
 @pytest.fixture(scope="session")
 def hostile_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     """A real `ikg serve` over the minimal fixture plus an organisation whose labels and links are attacks."""
     from server import start
 
-    project = tmp_path_factory.mktemp("hostile")
-    for folder in ("vocab", "shapes", "queries"):
-        shutil.copytree(ROOT / folder, project / folder)
-    shutil.copy(ROOT / "publication.toml", project / "publication.toml")
-    (project / "graph").mkdir()
-    (project / "graph" / "fixture.trig").write_text(
-        (FIXTURES / "minimal.trig").read_text(encoding="utf-8") + HOSTILE, encoding="utf-8"
+    project = _fixture_project(
+        tmp_path_factory.mktemp("hostile"), (FIXTURES / "minimal.trig").read_text(encoding="utf-8") + HOSTILE
+    )
+    running = start(project / "dist", project / "serve.log", root=project)
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def controlling_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """A real `ikg serve` over tests/fixtures/controlling.trig: two report editions with known differences."""
+    from server import start
+
+    project = _fixture_project(
+        tmp_path_factory.mktemp("controlling"), (FIXTURES / "controlling.trig").read_text(encoding="utf-8")
     )
     running = start(project / "dist", project / "serve.log", root=project)
     yield running

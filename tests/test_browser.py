@@ -42,6 +42,8 @@ PAGES = {
     "queries": "queries",
     "downloads": "downloads",
     "catalogue": "catalog",
+    "concept": "concept",
+    "compare": "compare",
 }
 
 
@@ -159,7 +161,7 @@ def test_ctrl_enter_runs_the_query(browser, server) -> None:  # type: ignore[no-
 def test_a_named_query_loads_as_an_example_and_runs(browser, server) -> None:  # type: ignore[no-untyped-def]
     with visiting(browser, server.base) as visit:
         visit.page.goto(server.base + "sparql", wait_until="networkidle")
-        visit.page.get_by_role("link", name="Maßnahmen je Handlungsfeld").click()
+        visit.page.get_by_role("link", name="Maßnahmen je Handlungsfeld", exact=True).click()
         visit.page.wait_for_load_state("networkidle")
         assert "ikg:actionField" in _editor_text(visit.page)
         visit.page.get_by_role("button", name="Abfrage ausführen").click()
@@ -167,6 +169,44 @@ def test_a_named_query_loads_as_an_example_and_runs(browser, server) -> None:  #
         assert visit.page.locator("#results tbody tr").count() >= 8
         assert visit.page.get_by_role("link", name="CSV").count() == 1
         visit.screenshot("query-results")
+        visit.assert_clean()
+
+
+def test_the_concept_view_draws_its_charts(browser, server) -> None:  # type: ignore[no-untyped-def]
+    with visiting(browser, server.base) as visit:
+        visit.page.goto(server.base + "concept", wait_until="networkidle")
+        charts = visit.page.locator("figure.chart svg")
+        assert charts.count() == 2
+        for number in range(charts.count()):
+            box = charts.nth(number).bounding_box()
+            assert box is not None
+            assert box["width"] > 400
+            assert box["height"] > 100
+        assert visit.page.locator("figure.chart rect.bar-open").count() >= 1
+        visit.screenshot("concept-view")
+        visit.assert_clean()
+
+
+def test_the_concept_view_prints_without_the_site_navigation(browser, server) -> None:  # type: ignore[no-untyped-def]
+    with visiting(browser, server.base) as visit:
+        visit.page.goto(server.base + "concept", wait_until="networkidle")
+        visit.page.emulate_media(media="print")
+        assert not visit.page.locator("header.site").is_visible()
+        assert visit.page.locator("p.stand").is_visible()
+        assert visit.page.locator("figure.chart").first.is_visible()
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        visit.page.pdf(path=ARTIFACTS / "concept-view.pdf")
+        assert (ARTIFACTS / "concept-view.pdf").stat().st_size > 10_000
+
+
+def test_the_comparison_of_two_editions_in_a_browser(browser, controlling_server) -> None:  # type: ignore[no-untyped-def]
+    with visiting(browser, controlling_server.base) as visit:
+        visit.page.goto(controlling_server.base + "compare", wait_until="networkidle")
+        assert visit.page.locator("#added + ul li").inner_text() == "Jobmesse"
+        assert visit.page.locator("figure.chart").count() == 0
+        visit.page.goto(controlling_server.base + "concept", wait_until="networkidle")
+        assert visit.page.locator("#chart-editions rect").count() >= 2
+        visit.screenshot("compare-fixture-concept")
         visit.assert_clean()
 
 

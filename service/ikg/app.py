@@ -204,6 +204,10 @@ def create_app(settings: Settings) -> FastAPI:
 
     add_catalogue_routes(app, publication)
 
+    from .controlling_routes import add_controlling_routes
+
+    add_controlling_routes(app, publication)
+
     @app.exception_handler(StarletteHTTPException)
     async def http_problem(request: Request, problem: StarletteHTTPException) -> Response:
         if problem.status_code == 404:

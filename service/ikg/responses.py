@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .negotiation import choose_language
+from .negotiation import choose, choose_language
 from .result_cache import CachedResult
 
 templates = Environment(loader=PackageLoader("ikg", "templates"), autoescape=select_autoescape(["html"]))
@@ -71,6 +71,7 @@ NAVIGATION = {
         "organisations": "Organisationen",
         "programmes": "Förderprogramme",
         "action-fields": "Handlungsfelder",
+        "concept": "Konzept & Ziele",
         "sparql": "SPARQL",
         "queries": "Abfragen",
         "downloads": "Downloads",
@@ -84,6 +85,7 @@ NAVIGATION = {
         "organisations": "Organisations",
         "programmes": "Funding programmes",
         "action-fields": "Action fields",
+        "concept": "Concept & goals",
         "sparql": "SPARQL",
         "queries": "Queries",
         "downloads": "Downloads",
@@ -176,3 +178,13 @@ def not_found(request: Request, site: str, media: str | None, message: str | Non
         body = _EMPTY_GRAPHS[media].format(message=text.replace("\n", " ").replace("--", "- -"))
         return Response(body, status_code=404, media_type=content_type(media), headers={"Vary": "Accept"})
     return error(404, text)
+
+
+_FORMAT_PARAMETER = {"json": "application/json", "csv": "text/csv", "html": "text/html"}
+
+
+def page_format(request: Request, offers: tuple[str, ...]) -> str | None:
+    """What a page with twins should answer in: ?format=json|csv|html, else the Accept header's choice."""
+    return _FORMAT_PARAMETER.get(request.query_params.get("format", "")) or choose(
+        request.headers.get("accept"), offers
+    )

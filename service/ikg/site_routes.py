@@ -10,8 +10,7 @@ from starlette.responses import HTMLResponse, Response
 
 from .index_pages import as_csv, as_json, entries, lists
 from .iris import vocabulary_namespace
-from .negotiation import choose
-from .responses import error, page_language, render_page
+from .responses import error, page_format, page_language, render_page
 
 WORDS = {
     "de": {
@@ -61,13 +60,6 @@ COUNT_KEYS = {
 }
 
 
-def _format(request: Request, offers: tuple[str, ...]) -> str | None:
-    asked = {"json": "application/json", "csv": "text/csv", "html": "text/html"}.get(
-        request.query_params.get("format", "")
-    )
-    return asked or choose(request.headers.get("accept"), offers)
-
-
 def add_site_routes(app: FastAPI, publication) -> None:  # type: ignore[no-untyped-def]
     base = publication.settings.public_base
     listings = lists(vocabulary_namespace(base))
@@ -75,7 +67,7 @@ def add_site_routes(app: FastAPI, publication) -> None:  # type: ignore[no-untyp
 
     @app.get("/", include_in_schema=False)
     async def home(request: Request) -> Response:
-        chosen = _format(request, ("application/json", "text/html"))
+        chosen = page_format(request, ("application/json", "text/html"))
         lang = page_language(request)
         items = [(slug, f"{base}{slug}", listing.titles[lang]) for slug, listing in listings.items()]
         if chosen == "text/html":
@@ -114,7 +106,7 @@ def add_site_routes(app: FastAPI, publication) -> None:  # type: ignore[no-untyp
 
 def _add_list_route(app: FastAPI, publication, listing) -> None:  # type: ignore[no-untyped-def]
     async def index(request: Request) -> Response:
-        chosen = _format(request, ("application/json", "text/html", "text/csv"))
+        chosen = page_format(request, ("application/json", "text/html", "text/csv"))
         if chosen is None:
             return error(406, "this list is offered as application/json, text/html and text/csv")
         result = await publication.evaluate(listing.query, "application/sparql-results+json")

@@ -1,0 +1,204 @@
+"""Two status report editions compared: measures added, ended and changed, and goals whose coverage changed.
+
+Computed by the named queries compare-editions and compare-goal-coverage over the editions' named graphs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .query_rows import Row, query_rows
+
+QUERIES = ("report-editions", "compare-editions", "compare-goal-coverage")
+PROPERTIES = {
+    "https://ikg.example/leverkusen/def/ikg#operator": "operator",
+    "https://ikg.example/leverkusen/def/ikg#partner": "partner",
+    "http://schema.org/funder": "funding",
+    "https://ikg.example/leverkusen/def/ikg#servesGoal": "goal",
+    "https://ikg.example/leverkusen/def/ikg#actionField": "action_field",
+    "https://ikg.example/leverkusen/def/ikg#status": "status",
+}
+WORDS = {
+    "de": {
+        "title": "Berichtsausgaben verglichen",
+        "intro": "Was sich zwischen zwei Ausgaben des Statusberichts geändert hat, berechnet aus den benannten "
+        "Graphen der Ausgaben.",
+        "one": "Bisher gibt es {count} Ausgabe(n) des Statusberichts im Graphen ({years}). Der Vergleich steht "
+        "hier, sobald eine zweite Ausgabe (etwa mit „ikg import“) hinzukommt.",
+        "choose": "Ausgaben wählen",
+        "from": "von",
+        "to": "bis",
+        "show": "Vergleichen",
+        "added": "Neu aufgenommene Maßnahmen",
+        "ended": "Nicht mehr enthaltene Maßnahmen",
+        "changed": "Geänderte Maßnahmen",
+        "coverage": "Ziele mit geänderter Abdeckung",
+        "measure": "Maßnahme",
+        "property": "Angabe",
+        "lost": "vorher",
+        "gained": "nachher",
+        "goal": "Ziel",
+        "none": "keine",
+        "operator": "Träger",
+        "partner": "Partner",
+        "funding": "Förderung",
+        "action_field": "Handlungsfeld",
+        "status": "Status",
+        "data": "Daten und Abfragen",
+        "stand": "Stand der Daten",
+        "version": "Graph-Version",
+    },
+    "en": {
+        "title": "Report editions compared",
+        "intro": "What changed between two editions of the status report, computed from the editions' named graphs.",
+        "one": "So far the graph holds {count} edition(s) of the status report ({years}). The comparison appears "
+        'here as soon as a second edition is added (with "ikg import", say).',
+        "choose": "Choose editions",
+        "from": "from",
+        "to": "to",
+        "show": "Compare",
+        "added": "Measures added",
+        "ended": "Measures no longer included",
+        "changed": "Measures changed",
+        "coverage": "Goals whose coverage changed",
+        "measure": "Measure",
+        "property": "Statement",
+        "lost": "before",
+        "gained": "after",
+        "goal": "Goal",
+        "none": "none",
+        "operator": "operator",
+        "partner": "partner",
+        "funding": "funding",
+        "action_field": "action field",
+        "status": "status",
+        "data": "Data and queries",
+        "stand": "Data as of",
+        "version": "graph version",
+    },
+}
+
+
+class UnknownEditionError(ValueError):
+    pass
+
+
+@dataclass
+class Change:
+    measure: str
+    label: str
+    property: str
+    lost: list[tuple[str, str]] = field(default_factory=list)
+    gained: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class CompareView:
+    editions: list[Row]
+    start: Row | None = None
+    end: Row | None = None
+    added: list[tuple[str, str]] = field(default_factory=list)
+    ended: list[tuple[str, str]] = field(default_factory=list)
+    changed: list[Change] = field(default_factory=list)
+    coverage: list[Row] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
+
+    @property
+    def comparable(self) -> bool:
+        return len(self.editions) > 1
+
+
+def _edition(editions: list[Row], year: str | None, default: Row) -> Row:
+    if year is None:
+        return default
+    for edition in editions:
+        if edition["year"] == year:
+            return edition
+    known = ", ".join(e["year"] for e in editions) or "none"
+    raise UnknownEditionError(f"no report edition {year!r} in the graph; editions: {known}")
+
+
+async def build(publication, from_year: str | None, to_year: str | None) -> CompareView:  # type: ignore[no-untyped-def]
+    editions = await query_rows(publication, "report-editions")
+    view = CompareView(editions)
+    if not view.comparable:
+        return view
+    view.start = _edition(editions, from_year, editions[-2])
+    view.end = _edition(editions, to_year, editions[-1])
+    bounds = {"from": view.start["report"], "to": view.end["report"]}
+    view.rows = await query_rows(publication, "compare-editions", **bounds)
+    view.coverage = await query_rows(publication, "compare-goal-coverage", **bounds)
+    changes: dict[tuple[str, str], Change] = {}
+    for row in view.rows:
+        named = (row["measure"], row.get("measureLabel", row["measure"]))
+        if row["change"] == "added":
+            view.added.append(named)
+        elif row["change"] == "ended":
+            view.ended.append(named)
+        else:
+            prop = _property_name(publication, row["property"])
+            change = changes.setdefault((row["measure"], prop), Change(*named, prop))
+            value = (row["value"], row.get("valueLabel", row["value"]))
+            (change.gained if row["change"] == "gained" else change.lost).append(value)
+    view.changed = list(changes.values())
+    return view
+
+
+def _property_name(publication, iri: str) -> str:  # type: ignore[no-untyped-def]
+    canonical = iri.replace(publication.settings.public_base, "https://ikg.example/leverkusen/", 1)
+    return PROPERTIES.get(canonical, iri)
+
+
+def as_json(view: CompareView) -> dict:
+    def named(items: list[tuple[str, str]]) -> list[dict[str, str]]:
+        return [{"iri": iri, "label": label} for iri, label in items]
+
+    return {
+        "editions": [{"report": e["report"], "year": e["year"], "measures": int(e["measures"])} for e in view.editions],
+        "comparable": view.comparable,
+        "from": view.start["year"] if view.start else None,
+        "to": view.end["year"] if view.end else None,
+        "added": named(view.added),
+        "ended": named(view.ended),
+        "changed": [
+            {
+                "iri": c.measure,
+                "label": c.label,
+                "property": c.property,
+                "before": named(c.lost),
+                "after": named(c.gained),
+            }
+            for c in view.changed
+        ],
+        "goal_coverage": [
+            {
+                "iri": r["goal"],
+                "label": r.get("goalLabel", r["goal"]),
+                "before": int(r["measuresBefore"]),
+                "after": int(r["measuresAfter"]),
+            }
+            for r in view.coverage
+        ],
+    }
+
+
+TABLES = ("measures", "goals")
+
+
+def table(view: CompareView, name: str) -> tuple[list[str], list[list[object]]]:
+    if name == "goals":
+        return ["goal", "label", "measures_before", "measures_after"], [
+            [r["goal"], r.get("goalLabel", ""), int(r["measuresBefore"]), int(r["measuresAfter"])]
+            for r in view.coverage
+        ]
+    return ["change", "measure", "label", "property", "value", "value_label"], [
+        [
+            r["change"],
+            r["measure"],
+            r.get("measureLabel", ""),
+            r.get("property", ""),
+            r.get("value", ""),
+            r.get("valueLabel", ""),
+        ]
+        for r in view.rows
+    ]

@@ -1,0 +1,84 @@
+"""Routes for the Controlling-Gruppe: /concept (goals → measures) and /compare (report editions), each as a
+page, as JSON and as CSV tables of exactly the page's numbers."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from types import ModuleType
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import FastAPI
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+
+from . import compare_view, concept_view
+from .query_rows import QueryFailedError
+from .responses import error, page_format, page_language, render_page
+from .tables import csv_text
+
+OFFERS = ("text/html", "application/json", "text/csv")
+# Builds a view's model for a request, with what its page needs besides; ValueError is the client's mistake.
+Loader = Callable[[Request, str], Awaitable[tuple[Any, dict[str, Any]]]]
+
+
+def add_controlling_routes(app: FastAPI, publication) -> None:  # type: ignore[no-untyped-def]
+    async def load_concept(_request: Request, lang: str) -> tuple[Any, dict[str, Any]]:
+        view = await concept_view.build(publication, lang)
+        return view, {"totals": view.totals()}
+
+    async def load_comparison(request: Request, _lang: str) -> tuple[Any, dict[str, Any]]:
+        years = {k: request.query_params[k] for k in ("from", "to") if request.query_params.get(k)}
+        view = await compare_view.build(publication, years.get("from"), years.get("to"))
+        return view, {"query": urlencode(years) + "&amp;" if years else ""}
+
+    _add_view(app, publication, "/concept", concept_view, "concept.html", load_concept)
+    _add_view(app, publication, "/compare", compare_view, "compare.html", load_comparison)
+
+
+def _add_view(  # type: ignore[no-untyped-def]
+    app: FastAPI, publication, path: str, module: ModuleType, template: str, load: Loader
+) -> None:
+    """One view at `path`: the page, its JSON and its CSV tables, all from one model."""
+    base = publication.settings.public_base
+    stand = {"modified": publication.manifest.get("modified", ""), "version": publication.manifest["graph_version"]}
+
+    async def view_route(request: Request) -> Response:
+        chosen = page_format(request, OFFERS)
+        if chosen is None:
+            return error(406, f"{path} is offered as {', '.join(OFFERS)}")
+        lang = page_language(request)
+        try:
+            view, extra = await load(request, lang)
+        except QueryFailedError as failed:
+            return failed.response
+        except ValueError as mistake:
+            return error(400, str(mistake))
+        if chosen == "application/json":
+            body = json.dumps(module.as_json(view), ensure_ascii=False)
+            return Response(body, media_type="application/json", headers={"Vary": "Accept"})
+        if chosen == "text/csv":
+            return _csv(request, module, view)
+        html = render_page(
+            template,
+            base,
+            lang,
+            words=module.WORDS[lang],
+            view=view,
+            tables=module.TABLES,
+            queries=module.QUERIES,
+            **stand,
+            **extra,
+        )
+        return HTMLResponse(html, headers={"Vary": "Accept, Accept-Language"})
+
+    app.add_api_route(path, view_route, methods=["GET"], include_in_schema=False)
+
+
+def _csv(request: Request, module: ModuleType, view: Any) -> Response:
+    name = request.query_params.get("table", module.TABLES[0])
+    if name not in module.TABLES:
+        return error(400, f"unknown table {name!r}; the tables are {', '.join(module.TABLES)}")
+    header, rows = module.table(view, name)
+    return Response(csv_text(header, rows), media_type="text/csv; charset=utf-8", headers={"Vary": "Accept"})

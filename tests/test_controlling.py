@@ -1,0 +1,238 @@
+"""The Controlling-Gruppe's views: the concept (goals → measures) and report editions compared.
+
+Mostly on tests/fixtures/controlling.trig, whose answers are known; the last tests on the real graph."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import httpx
+import pytest
+
+BROWSER = "text/html,application/xhtml+xml,*/*;q=0.8"
+
+
+def _json(server, path: str, **params: str) -> dict:  # type: ignore[no-untyped-def]
+    response = httpx.get(server.base + path, params={"format": "json", **params})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def _csv(server, path: str, table: str, **params: str) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+    response = httpx.get(server.base + path, params={"format": "csv", "table": table, **params})
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
+    return list(csv.DictReader(io.StringIO(response.text)))
+
+
+def _page(server, path: str, **params: str) -> str:  # type: ignore[no-untyped-def]
+    response = httpx.get(server.base + path, params=params, headers={"Accept": BROWSER})
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    return response.text
+
+
+def _sparql_count(server, query: str) -> int:  # type: ignore[no-untyped-def]
+    rows = httpx.get(server.endpoint, params={"query": query}).json()["results"]["bindings"]
+    return int(rows[0]["n"]["value"])
+
+
+def _goals(view: dict) -> dict[str, dict]:
+    goals = [g for f in view["action_fields"] for g in f["goal_list"]] + view["overall_goals"]
+    return {g["label"]: g for g in goals}
+
+
+# The concept view
+
+
+def test_a_goal_no_measure_serves_is_unserved(controlling_server) -> None:  # type: ignore[no-untyped-def]
+    goals = _goals(_json(controlling_server, "concept"))
+    assert not goals["Arbeit finden"]["served"]
+    assert not goals["Teilhabe"]["served"]
+    assert goals["Lesen lernen"]["served"]
+
+
+def test_unserved_goals_are_highlighted_on_the_page(controlling_server) -> None:  # type: ignore[no-untyped-def]
+    text = _page(controlling_server, "concept")
+    assert 'Arbeit finden</a> <strong class="open-mark">offen – keine Maßnahme dient diesem Ziel</strong>' in text
+
+
+def test_the_kind_of_each_link_is_shown(controlling_server) -> None:  # type: ignore[no-untyped-def]
+    goals = _goals(_json(controlling_server, "concept"))
+    assert [m["link"] for m in goals["Lesen lernen"]["measures"]] == ["sourced"]
+    assert [m["link"] for m in goals["Sprechen lernen"]["measures"]] == ["editorial"]
+    assert 'Sprechcafé</a> <em class="mark">(redaktionell)</em>' in _page(controlling_server, "concept")
+
+
+def test_measures_without_goal_or_action_field_are_listed_apart(controlling_server) -> None:  # type: ignore[no-untyped-def]
+    view = _json(controlling_server, "concept")
+    assert sorted(m["label"] for m in view["measures_without_goal"]) == ["Jobmesse", "Nachbarschaftsfest"]
+    assert [m["label"] for m in view["measures_without_action_field"]] == ["Nachbarschaftsfest"]
+
+
+def test_counts_per_action_field_equal_a_sparql_count(controlling_server) -> None:  # type: ignore[no-untyped-def]
+    for field in _json(controlling_server, "concept")["action_fields"]:
+        prop = f"<{controlling_server.base}def/ikg#actionField>"
+        query = f"SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE {{ ?m {prop} <{field['iri']}> }}"
+        assert field["measures"] == _sparql_count(controlling_server, query), field["label"]
+    assert {f["notation"]: f["measures"] for f in _json(controlling_server, "concept")["action_fields"]} == {
+        "A": 2,
+        "B": 1,
+    }
+
+
+def test_organisations_and_programmes_per_action_field(controlling_server) -> None:  # type: ignore[no-untyped-def]
+    field = next(f for f in _json(controlling_server, "concept")["action_fields"] if f["notation"] == "A")
+    assert sorted(a["label"] for a in field["actors"]["operator"]) == ["Stadt K", "Verein K"]
+    assert [a["label"] for a in field["actors"]["programme"]] == ["Programm K"]
+
+
+def test_csv_equals_the_json_numbers(controlling_server) -> None:  # type: ignore[no-untyped-def]
+    view = _json(controlling_server, "concept")
+    rows = {r["notation"]: r for r in _csv(controlling_server, "concept", "action-fields") if r["notation"]}
+    for field in view["action_fields"]:
+        row = rows[field["notation"]]
+        assert [int(row[k]) for k in ("measures", "goals", "served_goals", "unserved_goals")] == [
+            field[k] for k in ("measures", "goals", "served_goals", "unserved_goals")
+        ]
+
+
+def test_the_page_shows_the_json_numbers(controlling_server) -> None:  # type: ignore[no-untyped-def]
+    totals = _json(controlling_server, "concept")["totals"]
+    text = _page(controlling_server, "concept")
+    expected = "".join(
+        f"<td>{totals[k]}</td>"
+        for k in (
+            "action_fields",
+            "goals",
+            "served_goals",
+            "unserved_goals",
+            "measures_without_goal",
+            "measures_without_action_field",
+        )
+    )
+    assert f"<tbody><tr>{expected}</tr></tbody>" in text
+    assert totals == {
+        "action_fields": 2,
+        "goals": 4,
+        "served_goals": 2,
+        "unserved_goals": 2,
+        "measures_without_goal": 2,
+        "measures_without_action_field": 1,
+    }
+
+
+def test_the_goal_table_counts_links_by_kind(controlling_server) -> None:  # type: ignore[no-untyped-def]
+    rows = {r["label"]: r for r in _csv(controlling_server, "concept", "goals")}
+    assert (rows["Sprechen lernen"]["sourced"], rows["Sprechen lernen"]["editorial"]) == ("0", "1")
+    assert rows["Arbeit finden"]["served"] == "no"
+
+
+def test_charts_are_svg_with_a_text_alternative(controlling_server) -> None:  # type: ignore[no-untyped-def]
+    text = _page(controlling_server, "concept")
+    assert '<svg role="img" aria-labelledby="chart-measures-title chart-measures-desc"' in text
+    assert '<desc id="chart-coverage-desc">' in text
+    assert "<script" not in text.split("<main")[1]
+
+
+def test_the_named_queries_behind_the_page_are_linked_and_answer(controlling_server) -> None:  # type: ignore[no-untyped-def]
+    text = _page(controlling_server, "concept")
+    for name in ("concept-links", "goal-coverage", "measures-unfiled", "action-field-actors"):
+        assert f'href="{controlling_server.base}queries/{name}"' in text
+        assert httpx.get(controlling_server.base + f"queries/{name}").status_code == 200
+
+
+def test_the_concept_view_in_english(controlling_server) -> None:  # type: ignore[no-untyped-def]
+    text = _page(controlling_server, "concept", lang="en")
+    assert "<h1>Integration concept: goals and measures</h1>" in text
+    assert "Learn to read</a>" in text
+
+
+def test_an_unknown_table_is_refused(controlling_server) -> None:  # type: ignore[no-untyped-def]
+    response = httpx.get(controlling_server.base + "concept", params={"format": "csv", "table": "x"})
+    assert response.status_code == 400
+    assert "action-fields, goals, links, unfiled" in response.text
+
+
+# Report editions compared
+
+
+def test_a_measure_only_in_the_second_edition_is_added(controlling_server) -> None:  # type: ignore[no-untyped-def]
+    assert [m["label"] for m in _json(controlling_server, "compare")["added"]] == ["Jobmesse"]
+
+
+def test_measures_missing_from_the_second_edition_have_ended(controlling_server) -> None:  # type: ignore[no-untyped-def]
+    ended = _json(controlling_server, "compare")["ended"]
+    assert sorted(m["label"] for m in ended) == ["Nachbarschaftsfest", "Sprechcafé"]
+
+
+def test_a_changed_operator_is_a_change(controlling_server) -> None:  # type: ignore[no-untyped-def]
+    changed = _json(controlling_server, "compare")["changed"]
+    assert changed == [
+        {
+            "iri": controlling_server.base + "id/measure/k-lesekurs",
+            "label": "Lesekurs",
+            "property": "operator",
+            "before": [{"iri": controlling_server.base + "id/organisation/k-stadt", "label": "Stadt K"}],
+            "after": [{"iri": controlling_server.base + "id/organisation/k-verein", "label": "Verein K"}],
+        }
+    ]
+
+
+def test_goals_whose_coverage_changed(controlling_server) -> None:  # type: ignore[no-untyped-def]
+    coverage = _json(controlling_server, "compare")["goal_coverage"]
+    assert [(g["label"], g["before"], g["after"]) for g in coverage] == [("Sprechen lernen", 1, 0)]
+
+
+def test_the_comparison_defaults_to_the_last_two_editions(controlling_server) -> None:  # type: ignore[no-untyped-def]
+    view = _json(controlling_server, "compare")
+    assert (view["from"], view["to"]) == ("2023", "2024")
+    reversed_view = _json(controlling_server, "compare", **{"from": "2024", "to": "2023"})
+    assert [m["label"] for m in reversed_view["ended"]] == ["Jobmesse"]
+
+
+def test_the_comparison_page_and_csv_show_the_same_changes(controlling_server) -> None:  # type: ignore[no-untyped-def]
+    text = _page(controlling_server, "compare")
+    assert '<h2 id="added">Neu aufgenommene Maßnahmen (1)</h2>' in text
+    assert '<h2 id="ended">Nicht mehr enthaltene Maßnahmen (2)</h2>' in text
+    rows = _csv(controlling_server, "compare", "measures")
+    assert sorted(r["change"] for r in rows) == ["added", "ended", "ended", "gained", "lost"]
+
+
+def test_an_unknown_edition_is_refused_by_name(controlling_server) -> None:  # type: ignore[no-untyped-def]
+    response = httpx.get(controlling_server.base + "compare", params={"from": "1999"})
+    assert response.status_code == 400
+    assert "no report edition '1999' in the graph; editions: 2023, 2024" in response.text
+
+
+def test_a_chart_per_edition_once_there_are_two(controlling_server) -> None:  # type: ignore[no-untyped-def]
+    assert 'id="chart-editions"' in _page(controlling_server, "concept")
+
+
+# On the real graph
+
+
+def test_the_real_concept_lists_the_eight_action_fields_and_every_documented_goal(server) -> None:  # type: ignore[no-untyped-def]
+    view = _json(server, "concept")
+    assert [f["notation"] for f in view["action_fields"]] == list("ABCDEFGH")
+    goals = _sparql_count(
+        server,
+        f"SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE {{ {{ ?g a <{server.base}def/ikg#Goal> }} "
+        f"UNION {{ ?g a <{server.base}def/ikg#OverallGoal> }} }}",
+    )
+    assert view["totals"]["goals"] == goals == 13
+    text = _page(server, "concept")
+    for goal in _goals(view).values():
+        assert f'<a href="{goal["iri"]}">' in text
+
+
+def test_the_real_graph_has_one_edition_and_says_so(server) -> None:  # type: ignore[no-untyped-def]
+    view = _json(server, "compare")
+    assert not view["comparable"]
+    assert [e["year"] for e in view["editions"]] == ["2024"]
+    assert "Bisher gibt es 1 Ausgabe(n) des Statusberichts im Graphen (2024)" in _page(server, "compare")
+
+
+@pytest.mark.parametrize("path", ["concept", "compare"])
+def test_views_carry_the_data_date(server, path: str) -> None:  # type: ignore[no-untyped-def]
+    manifest_date = httpx.get(server.base + "health").json()["graph_version"]
+    assert manifest_date in _page(server, path)
