@@ -97,6 +97,22 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve_cmd.set_defaults(run=_serve)
 
+    export_cmd = commands.add_parser(
+        "export", help="write the measures (of one report edition, or all) as a spreadsheet template"
+    )
+    export_cmd.add_argument("file", type=Path, help="the template to write: .xlsx (all sheets) or .csv (measures)")
+    export_cmd.add_argument("--edition", default=None, help="the report edition (year) to export; default: all")
+    export_cmd.add_argument("--root", type=Path, default=Path("."), help="project folder (default: .)")
+    export_cmd.set_defaults(run=_export)
+
+    import_cmd = commands.add_parser(
+        "import", help="turn a filled template into graph/import-YEAR.trig; writes nothing if anything is wrong"
+    )
+    import_cmd.add_argument("file", type=Path, help="the filled template (.xlsx, or .csv with the measures)")
+    import_cmd.add_argument("--edition", required=True, help="the report edition (year) the rows belong to")
+    _common(import_cmd)
+    import_cmd.set_defaults(run=_import)
+
     assets = commands.add_parser(
         "assets", help="fetch the pinned front-end packages (the query editor) from the npm registry into vendor/"
     )
@@ -183,6 +199,67 @@ def _serve(args: argparse.Namespace) -> int:
     except DataError as problem:
         _report(problem.problems, os.environ.get("IKG_LANG", "de"))
         return 1
+    return 0
+
+
+_IMPORT_WORDS = {
+    "de": {
+        "exported": "{n} Maßnahmen geschrieben: {file}",
+        "written": "geschrieben: {file} ({quads} Aussagen; neu: {measures} Maßnahmen, {organisations} Organisationen, "
+        "{programmes} Förderprogramme; {rows} Zeilen in Ausgabe {edition})",
+        "unchanged": "keine Änderung: der Graph enthält schon alles aus {source} ({rows} Zeilen in Ausgabe {edition})",
+        "nothing": "nichts geschrieben.",
+    },
+    "en": {
+        "exported": "wrote {n} measures: {file}",
+        "written": "written: {file} ({quads} statements; new: {measures} measures, {organisations} organisations, "
+        "{programmes} funding programmes; {rows} rows in edition {edition})",
+        "unchanged": "no change: the graph holds everything in {source} already ({rows} rows in edition {edition})",
+        "nothing": "nothing written.",
+    },
+}
+
+
+def _export(args: argparse.Namespace) -> int:
+    from .export import export
+
+    lang = os.environ.get("IKG_LANG", "de") if os.environ.get("IKG_LANG") in LANGUAGES else "de"
+    try:
+        count = export(args.root, args.file, args.edition)
+    except DataError as error:
+        _report(error.problems, lang)
+        return 1
+    except (ValueError, OSError) as error:
+        print(f"ikg export: {error}", file=sys.stderr)
+        return 2
+    print(_IMPORT_WORDS[lang]["exported"].format(n=count, file=args.file))
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from .importer import run_import
+
+    words = _IMPORT_WORDS[args.lang]
+    try:
+        result = run_import(args.root, args.file, args.edition, args.engine)
+    except DataError as error:
+        _report(error.problems, args.lang)
+        print(words["nothing"])
+        return 1
+    except (ValueError, OSError) as error:
+        print(f"ikg import: {error}", file=sys.stderr)
+        print(words["nothing"], file=sys.stderr)
+        return 2
+    for warning in result.warnings:
+        print(warning.render(args.lang))
+    if result.written:
+        print(
+            words["written"].format(
+                file=result.target, quads=result.quads, rows=result.measures, edition=args.edition, **result.new
+            )
+        )
+    else:
+        print(words["unchanged"].format(source=args.file.name, rows=result.measures, edition=args.edition))
     return 0
 
 

@@ -10,6 +10,8 @@ LANGUAGES = ("de", "en")
 
 _WORDS = {
     "de": {
+        "sheet": "Blatt",
+        "row": "Zeile",
         "line": "Zeile",
         "column": "Spalte",
         "property": "Eigenschaft",
@@ -17,6 +19,8 @@ _WORDS = {
         "syntax": "Syntaxfehler",
     },
     "en": {
+        "sheet": "sheet",
+        "row": "row",
         "line": "line",
         "column": "column",
         "property": "property",
@@ -33,13 +37,16 @@ class Problem:
     message: dict[str, str]
     file: str | None = None
     line: int | None = None
-    column: int | None = None
+    column: int | str | None = None  # a number in a text file, a header in a spreadsheet
+    sheet: str | None = None
     resource: str | None = None
     resource_label: str | None = None
     resource_kind: dict[str, str] = field(default_factory=dict)
     property: str | None = None
     severity: Severity = "violation"
     is_syntax_error: bool = False
+    # In a spreadsheet the row and column say where; the IRI and the RDF property would only confuse.
+    in_spreadsheet: bool = False
 
     def key(self) -> tuple:
         """What makes two problems the same problem (pySHACL may report one twice, once per shape)."""
@@ -63,24 +70,27 @@ class Problem:
             self._place(words),
             words["syntax"] if self.is_syntax_error else "",
             self._subject(lang),
-            f"{words['property']} {self.property}" if self.property else "",
+            f"{words['property']} {self.property}" if self.property and not self.in_spreadsheet else "",
         ]
         warning = f"{words['warning']}: " if self.severity == "warning" else ""
         return ": ".join(s for s in segments if s) + f": {warning}{self.text(lang)}"
 
     def _place(self, words: dict[str, str]) -> str:
         place = [self.file or ""]
+        if self.sheet is not None:
+            place.append(f"{words['sheet']} {self.sheet}")
         if self.line is not None:
-            place.append(f"{words['line']} {self.line}")
+            place.append(f"{words['row' if self.sheet else 'line']} {self.line}")
         if self.column is not None:
             place.append(f"{words['column']} {self.column}")
         return ", ".join(p for p in place if p)
 
     def _subject(self, lang: str) -> str:
-        if not self.resource:
+        if not self.resource and not (self.in_spreadsheet and self.resource_label):
             return ""
         label = f"»{printable(self.resource_label)}«" if self.resource_label else ""
-        return " ".join(p for p in (self.resource_kind.get(lang, ""), label, f"<{self.resource}>") if p)
+        iri = "" if self.in_spreadsheet else f"<{self.resource}>"
+        return " ".join(p for p in (self.resource_kind.get(lang, ""), label, iri) if p)
 
 
 def printable(text: str) -> str:

@@ -1,0 +1,592 @@
+"""`ikg import`: a filled template becomes the graph file of one report edition, or nothing at all.
+
+What is written goes to graph/import-YEAR.trig, and only what the graph does not already say:
+- new measures, organisations and programmes (rows with an empty Kennung) with their names, dates and
+  sources, in the graphs for measures, organisations and programmes;
+- for every row, in the edition's graph: that the edition contains the measure, and its operators,
+  partners, action fields, goals, funding and sources, unless the graph states them already outside
+  other editions.
+So importing the same file twice, or a file just exported, writes nothing new. Every problem names the
+sheet, row and column; the shapes' own messages say what is wrong; any violation and nothing is written.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from . import editions as editions_module
+from . import sources, workbook
+from .graph_reader import (
+    ACTION_FIELD,
+    CREATOR,
+    DCT,
+    DESCRIPTION,
+    END,
+    FIELD,
+    FORMAL_ORGANIZATION,
+    FUNDER,
+    GOAL,
+    HOMEPAGE,
+    MEASURE,
+    NOTATION,
+    OPERATOR,
+    ORGANIZATION,
+    OVERALL_GOAL,
+    PARTNER,
+    PREF_LABEL,
+    PROGRAMME,
+    RDF_TYPE,
+    REFERENCED_BY,
+    REPORT,
+    SERVES_GOAL,
+    SOURCE,
+    START,
+    TEMPORAL,
+    XSD,
+    GraphView,
+    id_iri,
+    node,
+    slug_of,
+)
+from .iris import CANONICAL_BASE
+from .namespaces import prefixes
+from .problems import DataError, Problem
+from .validate import Validator
+from .workbook import MEASURES, ORGANISATIONS, PROGRAMMES, Row
+from .workbook import REPORT as REPORT_SHEET
+
+GRAPH = f"{CANONICAL_BASE}graph/"
+PROV_ENTITY = node("http://www.w3.org/ns/prov#Entity")
+PERIOD = node(DCT + "PeriodOfTime")
+TITLE = node(DCT + "title")
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_DATE_FORMS = (
+    (re.compile(r"^\d{4}$"), "gYear"),
+    (re.compile(r"^\d{4}-(0[1-9]|1[0-2])$"), "gYearMonth"),
+    (re.compile(r"^\d{4}-\d{2}-\d{2}$"), "date"),
+)
+# Where a shape's finding about a row belongs: the property it names, as the column that holds it.
+PROPERTY_COLUMNS = {
+    "dct:source": "sources",
+    "skos:prefLabel": "title_de",
+    "ikg:operator": "operators",
+    "ikg:partner": "partners",
+    "ikg:actionField": "action_fields",
+    "ikg:servesGoal": "goals",
+    "schema:funder": "programmes",
+    "dct:temporal": "end",
+    "dct:temporal/dcat:startDate": "start",
+    "dct:temporal/dcat:endDate": "end",
+    "dct:creator": "creator",
+}
+MESSAGES = {
+    "empty_row": (
+        "die Zeile ist leer, aber unter ihr folgen weitere; bitte die leere Zeile löschen",
+        "the row is empty but more rows follow; please delete the empty row",
+    ),
+    "formula": (
+        "die Zelle enthält eine Formel ({value}); bitte nur Werte eintragen, keine Formeln",
+        "the cell holds a formula ({value}); please enter values only, no formulas",
+    ),
+    "control": (
+        "der Text enthält unsichtbare Steuerzeichen ({value}); bitte ihn ohne sie neu eintippen",
+        "the text holds invisible control characters ({value}); please type it again without them",
+    ),
+    "unknown_id": (
+        "die Kennung »{value}« gibt es im Graphen nicht; bei einer neuen Maßnahme die Kennung leer lassen",
+        "there is no identifier »{value}« in the graph; leave the identifier empty for a new measure",
+    ),
+    "unknown_id_other": (
+        "die Kennung »{value}« gibt es im Graphen nicht; bei einem neuen Eintrag die Kennung leer lassen",
+        "there is no identifier »{value}« in the graph; leave the identifier empty for a new entry",
+    ),
+    "duplicate_id": (
+        "die Kennung »{value}« steht schon in Zeile {other}; jede Maßnahme darf nur einmal vorkommen",
+        "the identifier »{value}« is already in row {other}; each measure may appear only once",
+    ),
+    "taken_id": (
+        "die Kennung »{value}« ist schon vergeben; steht der Eintrag schon im Graphen, seine Kennung eintragen",
+        "the identifier »{value}« is taken; if the entry is in the graph already, enter its identifier",
+    ),
+    "unknown_organisation": (
+        "unbekannte Organisation »{value}«; bitte den Namen aus der Auswahlliste nehmen oder die Organisation "
+        "im Blatt Organisationen neu anlegen",
+        "unknown organisation »{value}«; please take the name from the list or add the organisation in the "
+        "sheet Organisationen",
+    ),
+    "ambiguous": (
+        "»{value}« passt auf mehrere Einträge; bitte die Kennung eintragen",
+        "»{value}« matches several entries; please enter the identifier",
+    ),
+    "unknown_field": (
+        "unbekanntes Handlungsfeld »{value}«; bitte eines aus der Auswahlliste nehmen",
+        "unknown action field »{value}«; please take one from the list",
+    ),
+    "unknown_goal": (
+        "unbekanntes Ziel »{value}«; bitte eines aus der Auswahlliste nehmen",
+        "unknown goal »{value}«; please take one from the list",
+    ),
+    "unknown_programme": (
+        "unbekanntes Förderprogramm »{value}«; bitte eines aus der Auswahlliste nehmen oder es im Blatt "
+        "Förderprogramme neu anlegen",
+        "unknown funding programme »{value}«; please take one from the list or add it in the sheet Förderprogramme",
+    ),
+    "bad_date": (
+        "»{value}« ist kein gültiges Datum; erlaubt sind JJJJ, JJJJ-MM oder JJJJ-MM-TT",
+        "»{value}« is not a valid date; allowed are YYYY, YYYY-MM or YYYY-MM-DD",
+    ),
+    "bad_source": (
+        "»{value}« ist keine Web-Adresse; eine Quelle beginnt mit https:// oder http://",
+        "»{value}« is not a web address; a source starts with https:// or http://",
+    ),
+    "bad_website": (
+        "»{value}« ist keine Web-Adresse; sie beginnt mit https:// oder http://",
+        "»{value}« is not a web address; it starts with https:// or http://",
+    ),
+    "edition_mismatch": (
+        "die Ausgabe {value} passt nicht zu --edition {edition}",
+        "the edition {value} does not match --edition {edition}",
+    ),
+    "no_report": (
+        "die Ausgabe {edition} ist neu: bitte im Blatt Bericht Jahr, Titel, Herausgeber und eine Quelle eintragen",
+        "edition {edition} is new: please enter year, title, publisher and a source in the sheet Bericht",
+    ),
+    "ignored_change": (
+        "weicht vom Graphen ab (»{value}«) und wird nicht übernommen; solche Korrekturen macht die Redaktion in graph/",
+        "differs from the graph (»{value}«) and is not taken over; the editors make such corrections in graph/",
+    ),
+}
+
+
+def _message(key: str, **values: object) -> dict[str, str]:
+    german, english = MESSAGES[key]
+    return {"de": german.format(**values) + ".", "en": english.format(**values) + "."}
+
+
+@dataclass
+class ImportResult:
+    target: Path
+    measures: int
+    new: dict[str, int]
+    quads: int
+    written: bool
+    warnings: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class _Place:
+    row: Row
+    label: str
+
+
+class _Import:
+    def __init__(self, root: Path, filled: workbook.Filled, edition: str) -> None:
+        self.root = root
+        self.filled = filled
+        self.edition = edition
+        self.target = root / "graph" / f"import-{edition}.trig"
+        loaded = sources.load([f for f in sources.project_sources(root) if f.path.resolve() != self.target.resolve()])
+        if loaded.problems:
+            raise DataError(loaded.problems)
+        self.loaded = loaded
+        self.store = loaded.store
+        found = {e.year: e for e in editions_module.find(self.store)}
+        self.edition_graph = found[edition].graph if edition in found else f"{GRAPH}report-{edition}"
+        self.report = (
+            found[edition].report if edition in found else f"{CANONICAL_BASE}id/report/statusbericht-{edition}"
+        )
+        self.report_exists = edition in found
+        others = frozenset(e.graph for year, e in found.items() if year != edition)
+        self.view = GraphView(self.store)
+        self.timeless = GraphView(self.store, others | {self.edition_graph})
+        self.edition_view = GraphView(self.store, others)
+        self.problems: list[Problem] = list(filled.problems)
+        self.warnings: list[Problem] = []
+        self.quads: list[ox.Quad] = []
+        self.places: dict[str, _Place] = {}
+        self.new = {"measures": 0, "organisations": 0, "programmes": 0}
+        self.names = {
+            "organisation": self._index(ORGANIZATION),
+            "programme": self._index(PROGRAMME),
+            "field": self._index(FIELD, with_notation=True),
+            "goal": {**self._index(GOAL), **self._index(OVERALL_GOAL)},
+        }
+
+    # Looking things up
+
+    def _index(self, cls: ox.NamedNode, with_notation: bool = False) -> dict[str, str | None]:
+        """Identifier and every label (and notation) → IRI; None where a name fits two resources."""
+        index: dict[str, str | None] = {}
+        for resource in self.view.of_type(cls):
+            names = {slug_of(resource.value)}
+            names |= {q.object.value for q in self.view.quads(resource, PREF_LABEL, None)}
+            if with_notation:
+                for notation in self.view.objects(resource, NOTATION):
+                    names |= {notation.value, f"{notation.value} – {self.view.label(resource)}"}
+            for name in names:
+                index[name] = None if index.get(name, resource.value) != resource.value else resource.value
+        return index
+
+    def _resolve(self, kind: str, row: Row, column: str, unknown: str) -> list[ox.NamedNode]:
+        found = []
+        for value in row.values(column):
+            index = self.names[kind]
+            if value not in index:
+                self._problem(row, column, _message(unknown, value=value))
+            elif index[value] is None:
+                self._problem(row, column, _message("ambiguous", value=value))
+            else:
+                found.append(node(index[value]))  # type: ignore[arg-type]
+        return found
+
+    # Problems
+
+    def _problem(self, row: Row, column: str | None, message: dict[str, str], warning: bool = False) -> None:
+        header = row.sheet.column(column).header if column else None
+        problem = Problem(
+            message=message,
+            file=self.filled.file,
+            sheet=row.sheet.name,
+            line=row.number,
+            column=header,
+            resource_label=row.text("title_de") or row.text("name_de") or None,
+            resource_kind=_KINDS.get(row.sheet.key, {}),
+            severity="warning" if warning else "violation",
+            in_spreadsheet=True,
+        )
+        (self.warnings if warning else self.problems).append(problem)
+
+    def _check_cells(self, row: Row) -> None:
+        for key, cell in row.cells.items():
+            if cell.formula:
+                self._problem(row, key, _message("formula", value=_shown(cell.text)))
+            elif _has_control(cell.text, allow_newlines=key.startswith("description")):
+                self._problem(row, key, _message("control", value=_shown(cell.text)))
+
+    # Writing intentions
+
+    def add(self, subject: ox.NamedNode | ox.BlankNode, predicate: ox.NamedNode, obj, graph: str) -> None:  # type: ignore[no-untyped-def]
+        self.quads.append(ox.Quad(subject, predicate, obj, node(graph)))
+
+    def _says(self, view: GraphView, subject, predicate, obj) -> bool:  # type: ignore[no-untyped-def]
+        return view.has(subject, predicate, obj)
+
+    def edition_statement(self, subject: ox.NamedNode, predicate: ox.NamedNode, obj) -> None:  # type: ignore[no-untyped-def]
+        """A statement of this edition, unless the graph already says it outside other editions."""
+        if not self._says(self.edition_view, subject, predicate, obj):
+            self.add(subject, predicate, obj, self.edition_graph)
+
+    # The sheets
+
+    def run(self) -> None:
+        rows = self.filled.rows
+        for sheet in (ORGANISATIONS, PROGRAMMES):
+            for row in self._filled_rows(rows.get(sheet.key, [])):
+                self._entry(sheet, row)
+        self._report(rows.get(REPORT_SHEET.key, []))
+        seen: dict[str, int] = {}
+        for row in self._filled_rows(rows.get(MEASURES.key, [])):
+            self._measure(row, seen)
+
+    def _filled_rows(self, rows: list[Row]) -> list[Row]:
+        filled = []
+        for row in rows:
+            if row.empty:
+                self._problem(row, None, _message("empty_row"))
+                continue
+            self._check_cells(row)
+            filled.append(row)
+        return filled
+
+    def _new_slug(self, kind: str, row: Row, name: str) -> str | None:
+        slug = _slugify(name) or f"zeile-{row.number}"
+        iri = id_iri(kind, slug)
+        if self.view.has(node(iri), None, None) or iri in self.places:
+            self._problem(row, "id", _message("taken_id", value=slug))
+            return None
+        return slug
+
+    def _entry(self, sheet: workbook.Sheet, row: Row) -> None:
+        """An organisation or a funding programme: an existing one is only checked, a new one is created."""
+        kind = "organisation" if sheet is ORGANISATIONS else "programme"
+        cls = ORGANIZATION if kind == "organisation" else PROGRAMME
+        given = row.text("id")
+        if given:
+            if not self.view.is_a(node(id_iri(kind, given)), cls):
+                self._problem(row, "id", _message("unknown_id_other", value=given))
+            return
+        slug = self._new_slug(kind, row, row.text("name_de"))
+        if slug is None:
+            return
+        iri = node(id_iri(kind, slug))
+        graph = f"{GRAPH}organisations" if kind == "organisation" else f"{GRAPH}programmes"
+        self.places[iri.value] = _Place(row, row.text("name_de"))
+        self.new[f"{kind}s"] += 1
+        self.add(iri, RDF_TYPE, ORGANIZATION if kind == "organisation" else PROGRAMME, graph)
+        if kind == "organisation" and row.text("formal").lower() in ("ja", "yes", "x"):
+            self.add(iri, RDF_TYPE, FORMAL_ORGANIZATION, graph)
+        self._labels(iri, row, "name", graph)
+        if kind == "organisation":
+            self._website(iri, row, graph)
+        for source in self._sources(row):
+            self.add(iri, SOURCE, source, graph)
+        for name in (row.text("name_de"), row.text("name_en"), slug):
+            if name:
+                self.names[kind][name] = iri.value
+        if kind == "programme":
+            for funder in self._resolve("organisation", row, "funders", "unknown_organisation"):
+                self.add(iri, FUNDER, funder, graph)
+
+    def _labels(self, iri: ox.NamedNode, row: Row, prefix: str, graph: str) -> None:
+        for lang in ("de", "en"):
+            if row.text(f"{prefix}_{lang}"):
+                self.add(iri, PREF_LABEL, ox.Literal(row.text(f"{prefix}_{lang}"), language=lang), graph)
+
+    def _website(self, iri: ox.NamedNode, row: Row, graph: str) -> None:
+        website = row.text("website")
+        if website and not website.startswith(("https://", "http://")):
+            self._problem(row, "website", _message("bad_website", value=website))
+        elif website:
+            self.add(iri, HOMEPAGE, node(website), graph)
+
+    def _sources(self, row: Row) -> list[ox.NamedNode]:
+        found = []
+        for value in row.values("sources"):
+            if value.startswith(("https://", "http://")) and " " not in value:
+                found.append(node(value))
+            else:
+                self._problem(row, "sources", _message("bad_source", value=value))
+        return found
+
+    def _report(self, rows: list[Row]) -> None:
+        filled = self._filled_rows(rows)
+        if not filled:
+            if not self.report_exists:
+                self.problems.append(
+                    Problem(
+                        message=_message("no_report", edition=self.edition),
+                        file=self.filled.file,
+                        sheet=REPORT_SHEET.name,
+                        in_spreadsheet=True,
+                    )
+                )
+            return
+        row = filled[0]
+        if row.text("edition") != self.edition:
+            self._problem(row, "edition", _message("edition_mismatch", value=row.text("edition"), edition=self.edition))
+            return
+        report = node(self.report)
+        self.places[report.value] = _Place(row, row.text("title_de"))
+        creators = self._resolve("organisation", row, "creator", "unknown_organisation")
+        if not self.report_exists:
+            for cls in (REPORT, PROV_ENTITY):
+                self.add(report, RDF_TYPE, cls, self.edition_graph)
+            title = ox.Literal(row.text("title_de"), language="de")
+            self.add(report, PREF_LABEL, title, self.edition_graph)
+            self.add(report, TITLE, title, self.edition_graph)
+            year = ox.Literal(self.edition, datatype=node(XSD + "gYear"))
+            period = ox.BlankNode(f"period-report-{self.edition}")
+            self.add(report, TEMPORAL, period, self.edition_graph)
+            self.add(period, RDF_TYPE, PERIOD, self.edition_graph)
+            self.add(period, START, year, self.edition_graph)
+            self.add(period, END, year, self.edition_graph)
+        for creator in creators:
+            self.edition_statement(report, CREATOR, creator)
+        for source in self._sources(row):
+            self.edition_statement(report, SOURCE, source)
+
+    def _measure(self, row: Row, seen: dict[str, int]) -> None:
+        given = row.text("id")
+        if given:
+            iri = node(id_iri("measure", given))
+            if not self.view.is_a(iri, MEASURE):
+                self._problem(row, "id", _message("unknown_id", value=given))
+                return
+            if given in seen:
+                self._problem(row, "id", _message("duplicate_id", value=given, other=seen[given]))
+                return
+            seen[given] = row.number
+            self.places[iri.value] = _Place(row, row.text("title_de"))
+            self._existing_measure(iri, row)
+        else:
+            slug = self._new_slug("measure", row, row.text("title_de"))
+            if slug is None:
+                return
+            seen[slug] = row.number
+            iri = node(id_iri("measure", slug))
+            self.places[iri.value] = _Place(row, row.text("title_de"))
+            self.new["measures"] += 1
+            self._new_measure(iri, row)
+        self._edition_statements(iri, row)
+
+    def _new_measure(self, iri: ox.NamedNode, row: Row) -> None:
+        graph = f"{GRAPH}measures"
+        self.add(iri, RDF_TYPE, MEASURE, graph)
+        self._labels(iri, row, "title", graph)
+        for lang in ("de", "en"):
+            if row.text(f"description_{lang}"):
+                self.add(iri, DESCRIPTION, ox.Literal(row.text(f"description_{lang}"), language=lang), graph)
+        start, end = self._date(row, "start"), self._date(row, "end")
+        if start is not None or end is not None:
+            period = ox.BlankNode(f"period-{slug_of(iri.value)}")
+            self.add(iri, TEMPORAL, period, graph)
+            self.add(period, RDF_TYPE, PERIOD, graph)
+            if start is not None:
+                self.add(period, START, start, graph)
+            if end is not None:
+                self.add(period, END, end, graph)
+        for source in self._sources(row):
+            self.add(iri, SOURCE, source, graph)
+
+    def _existing_measure(self, iri: ox.NamedNode, row: Row) -> None:
+        """The timeless facts stay as the graph has them; a different value is told, not taken over."""
+        for lang in ("de", "en"):
+            title = row.text(f"title_{lang}")
+            if title and not self.view.has(iri, PREF_LABEL, ox.Literal(title, language=lang)):
+                self._problem(row, f"title_{lang}", _message("ignored_change", value=title), warning=True)
+        dates = (row.text("start"), row.text("end"))
+        for key in ("start", "end"):
+            self._date(row, key)  # still checked, so a typo is never silent
+        if any(dates) and dates not in self.view.periods(iri):
+            self._problem(row, "start", _message("ignored_change", value=" – ".join(dates)), warning=True)
+        for source in self._sources(row):
+            self.edition_statement(iri, SOURCE, source)
+
+    def _edition_statements(self, iri: ox.NamedNode, row: Row) -> None:
+        self.edition_statement(iri, REFERENCED_BY, node(self.report))
+        resolved = (
+            (OPERATOR, self._resolve("organisation", row, "operators", "unknown_organisation")),
+            (PARTNER, self._resolve("organisation", row, "partners", "unknown_organisation")),
+            (ACTION_FIELD, self._resolve("field", row, "action_fields", "unknown_field")),
+            (SERVES_GOAL, self._resolve("goal", row, "goals", "unknown_goal")),
+            (FUNDER, self._resolve("programme", row, "programmes", "unknown_programme")),
+        )
+        for predicate, values in resolved:
+            for value in values:
+                self.edition_statement(iri, predicate, value)
+
+    def _date(self, row: Row, key: str) -> ox.Literal | None:
+        value = row.text(key)
+        if not value:
+            return None
+        for pattern, datatype in _DATE_FORMS:
+            if pattern.match(value) and (datatype != "date" or _real_date(value)):
+                return ox.Literal(value, datatype=node(XSD + datatype))
+        self._problem(row, key, _message("bad_date", value=value))
+        return None
+
+    # Checking the result with the shapes
+
+    def validate(self, engine: str) -> None:
+        for quad in self.quads:
+            self.store.add(quad)
+        found = Validator(self.root / "shapes" / "ikg-shapes.ttl", engine).validate(  # type: ignore[arg-type]
+            self.store, self.loaded.locations
+        )
+        for problem in found:
+            place = self.places.get(problem.resource or "")
+            if problem.severity == "violation":
+                self.problems.append(self._in_sheet(problem, place) if place else problem)
+            elif place:  # the graph's own warnings are the editors' business, not this import's
+                self.warnings.append(self._in_sheet(problem, place))
+
+    def _in_sheet(self, problem: Problem, place: _Place) -> Problem:
+        column = PROPERTY_COLUMNS.get(problem.property or "")
+        sheet = place.row.sheet
+        if column == "programmes" and sheet is PROGRAMMES:
+            column = "funders"
+        header = next((c.header for c in sheet.columns if c.key == column), None)
+        return Problem(
+            message=problem.message,
+            file=self.filled.file,
+            sheet=sheet.name,
+            line=place.row.number,
+            column=header,
+            resource=problem.resource,
+            resource_label=place.label or problem.resource_label,
+            resource_kind=problem.resource_kind,
+            severity=problem.severity,
+            in_spreadsheet=True,
+        )
+
+
+_KINDS = {
+    "measures": {"de": "Maßnahme", "en": "Measure"},
+    "organisations": {"de": "Organisation", "en": "Organisation"},
+    "programmes": {"de": "Förderprogramm", "en": "Funding programme"},
+    "report": {"de": "Bericht", "en": "Report"},
+}
+
+
+def _shown(text: str, limit: int = 40) -> str:
+    from .problems import printable
+
+    shown = printable(text)
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+
+
+def _has_control(text: str, allow_newlines: bool) -> bool:
+    allowed = {"\n", "\t"} if allow_newlines else set()
+    return any(unicodedata.category(c) in ("Cc", "Cf") and c not in allowed for c in text)
+
+
+def _real_date(value: str) -> bool:
+    import datetime as dt
+
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _slugify(name: str) -> str:
+    text = name.lower()
+    for umlaut, spelled in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+        text = text.replace(umlaut, spelled)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:60].strip("-")
+
+
+def run_import(root: Path, source: Path, edition: str, engine: str = "sparql") -> ImportResult:
+    """Reads, checks and writes; raises DataError with every problem and writes nothing when any is found."""
+    if not re.fullmatch(r"\d{4}", edition):
+        raise ValueError(f"--edition must be a year such as 2025, not {edition!r}")
+    work = _Import(root, workbook.read(source), edition)
+    work.run()
+    if not work.problems:
+        work.validate(engine)
+    if work.problems:
+        raise DataError(work.problems)
+    measures = sum(not r.empty for r in work.filled.rows.get(MEASURES.key, []))
+    written = _write(work.target, work.quads, source.name, edition)
+    return ImportResult(work.target, measures, work.new, len(work.quads), written, work.warnings)
+
+
+def _write(target: Path, quads: list[ox.Quad], source: str, edition: str) -> bool:
+    """The edition's file, replaced whole (or removed when there is nothing to say); True if it changed."""
+    before = target.read_bytes() if target.exists() else None
+    if not quads:
+        if before is not None:
+            target.unlink()
+        return before is not None
+    ordered = sorted(set(quads), key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
+    header = (
+        f"# Written by `ikg import {source} --edition {edition}`: the {edition} edition of the status report as far\n"
+        "# as the graph did not say it already. Change the spreadsheet and import it again rather than this file.\n"
+    ).encode()
+    body = header + ox.serialize(ordered, format=ox.RdfFormat.TRIG, prefixes=prefixes())
+    if body == before:
+        return False
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    with os.fdopen(handle, "wb") as out:
+        out.write(body)
+    os.replace(temporary, target)
+    return True

@@ -1,0 +1,488 @@
+"""The spreadsheet template the KI's staff fill in each year: its sheets and columns, read and written.
+
+One module knows the layout, so export and import cannot drift apart. Text is always written as text:
+a value starting with =, +, - or @ never becomes a formula (formula injection), in .xlsx by typing the
+cell as a string with a quote prefix, in .csv by a leading apostrophe that the import removes again.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from .problems import Problem
+
+RISKY_START = ("=", "+", "-", "@")
+SEPARATOR = ";"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    help: dict[str, str]
+    required: bool = False
+    multiple: bool = False
+    choices: str | None = None  # the list in the sheet "Listen" that offers its values
+    width: int = 24
+
+
+@dataclass(frozen=True)
+class Sheet:
+    key: str
+    name: str
+    columns: tuple[Column, ...]
+
+    def column(self, key: str) -> Column:
+        return next(c for c in self.columns if c.key == key)
+
+
+def _c(key: str, header: str, de: str, en: str, **options: object) -> Column:
+    return Column(key, header, {"de": de, "en": en}, **options)  # type: ignore[arg-type]
+
+
+MEASURES = Sheet(
+    "measures",
+    "Maßnahmen",
+    (
+        _c(
+            "id",
+            "Kennung",
+            "leer lassen bei einer neuen Maßnahme; sonst nicht ändern (bleibt über die Jahre gleich)",
+            "leave empty for a new measure; otherwise never change it (stays the same over the years)",
+            width=30,
+        ),
+        _c(
+            "title_de",
+            "Titel",
+            "Name der Maßnahme auf Deutsch",
+            "the measure's name in German",
+            required=True,
+            width=40,
+        ),
+        _c(
+            "title_en", "Titel (englisch)", "Name auf Englisch, wenn bekannt", "the name in English, if known", width=30
+        ),
+        _c(
+            "description_de",
+            "Beschreibung",
+            "kurze Beschreibung auf Deutsch",
+            "a short description in German",
+            width=40,
+        ),
+        _c(
+            "description_en",
+            "Beschreibung (englisch)",
+            "kurze Beschreibung auf Englisch",
+            "a short description in English",
+            width=40,
+        ),
+        _c(
+            "operators",
+            "Träger",
+            "durchführende Organisation(en), Name oder Kennung; mehrere mit ; trennen",
+            "the organisation(s) running it, by name or identifier; separate several with ;",
+            required=True,
+            multiple=True,
+            choices="organisations",
+            width=32,
+        ),
+        _c(
+            "partners",
+            "Partner",
+            "Partnerorganisationen; mehrere mit ; trennen",
+            "partner organisations; separate with ;",
+            multiple=True,
+            choices="organisations",
+            width=32,
+        ),
+        _c(
+            "action_fields",
+            "Handlungsfeld",
+            "Handlungsfeld(er) des Konzepts, z. B. »A – Sprache / Sprachförderung«",
+            "action field(s) of the concept, e.g. »A – Sprache / Sprachförderung«",
+            multiple=True,
+            choices="fields",
+            width=32,
+        ),
+        _c(
+            "goals",
+            "Ziele",
+            "Ziele des Konzepts, denen die Maßnahme dient; mehrere mit ; trennen",
+            "goals of the concept the measure serves; separate several with ;",
+            multiple=True,
+            choices="goals",
+            width=32,
+        ),
+        _c(
+            "programmes",
+            "Förderprogramme",
+            "Förderprogramme, aus denen sie bezahlt wird; mehrere mit ; trennen",
+            "funding programmes paying for it; separate several with ;",
+            multiple=True,
+            choices="programmes",
+            width=32,
+        ),
+        _c("start", "Beginn", "JJJJ, JJJJ-MM oder JJJJ-MM-TT", "YYYY, YYYY-MM or YYYY-MM-DD", width=12),
+        _c(
+            "end",
+            "Ende",
+            "JJJJ, JJJJ-MM oder JJJJ-MM-TT; leer, solange sie läuft",
+            "YYYY, YYYY-MM or YYYY-MM-DD; empty while it runs",
+            width=12,
+        ),
+        _c(
+            "sources",
+            "Quellen",
+            "öffentliche Quelle(n) als https-Adresse; Pflicht; mehrere mit ; trennen",
+            "public source(s) as https addresses; required; separate several with ;",
+            required=True,
+            multiple=True,
+            width=50,
+        ),
+    ),
+)
+ORGANISATIONS = Sheet(
+    "organisations",
+    "Organisationen",
+    (
+        _c("id", "Kennung", "leer lassen bei einer neuen Organisation", "leave empty for a new organisation", width=30),
+        _c("name_de", "Name", "Name der Organisation", "the organisation's name", required=True, width=40),
+        _c("name_en", "Name (englisch)", "Name auf Englisch, wenn bekannt", "the name in English, if known", width=30),
+        _c(
+            "formal",
+            "Rechtsträger",
+            "»ja«, wenn die Organisation eine eigene Rechtsperson ist (Verein, gGmbH, Stadt)",
+            "»ja« if the organisation is a legal entity of its own",
+            width=14,
+        ),
+        _c("website", "Website", "https-Adresse der Organisation", "the organisation's https address", width=30),
+        _c(
+            "sources",
+            "Quellen",
+            "öffentliche Quelle(n); Pflicht bei neuen Organisationen",
+            "public source(s); required for new ones",
+            multiple=True,
+            width=50,
+        ),
+    ),
+)
+PROGRAMMES = Sheet(
+    "programmes",
+    "Förderprogramme",
+    (
+        _c(
+            "id",
+            "Kennung",
+            "leer lassen bei einem neuen Förderprogramm",
+            "leave empty for a new funding programme",
+            width=30,
+        ),
+        _c("name_de", "Name", "Name des Förderprogramms", "the programme's name", required=True, width=40),
+        _c("name_en", "Name (englisch)", "Name auf Englisch, wenn bekannt", "the name in English, if known", width=30),
+        _c(
+            "funders",
+            "Geldgeber",
+            "Organisation(en), die das Geld geben",
+            "organisation(s) giving the money",
+            multiple=True,
+            choices="organisations",
+            width=32,
+        ),
+        _c(
+            "sources",
+            "Quellen",
+            "öffentliche Quelle(n); Pflicht bei neuen Programmen",
+            "public source(s); required for new ones",
+            multiple=True,
+            width=50,
+        ),
+    ),
+)
+REPORT = Sheet(
+    "report",
+    "Bericht",
+    (
+        _c(
+            "edition",
+            "Ausgabe",
+            "Jahr der Ausgabe des Statusberichts",
+            "the year of the status report edition",
+            required=True,
+            width=12,
+        ),
+        _c("title_de", "Titel", "Titel des Berichts", "the report's title", required=True, width=50),
+        _c(
+            "creator",
+            "Herausgeber",
+            "Organisation, die den Bericht erstellt hat",
+            "the organisation that wrote it",
+            required=True,
+            choices="organisations",
+            width=32,
+        ),
+        _c(
+            "sources",
+            "Quellen",
+            "öffentliche Quelle(n) zum Bericht (Ratsvorlage, Pressemitteilung)",
+            "public source(s) on the report (council item, press release)",
+            required=True,
+            multiple=True,
+            width=50,
+        ),
+    ),
+)
+SHEETS = (MEASURES, ORGANISATIONS, PROGRAMMES, REPORT)
+LISTS = {
+    "fields": "Handlungsfelder",
+    "goals": "Ziele",
+    "organisations": "Organisationen",
+    "programmes": "Förderprogramme",
+}
+LIST_SHEET = "Listen"
+GUIDE_SHEET = "Anleitung"
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    formula: bool = False
+
+
+@dataclass
+class Row:
+    sheet: Sheet
+    number: int  # as the spreadsheet numbers it: the header is row 1
+    cells: dict[str, Cell]
+
+    def text(self, key: str) -> str:
+        cell = self.cells.get(key)
+        return cell.text if cell else ""
+
+    def values(self, key: str) -> list[str]:
+        return [v.strip() for v in self.text(key).replace("\n", SEPARATOR).split(SEPARATOR) if v.strip()]
+
+    @property
+    def empty(self) -> bool:
+        return not any(c.text for c in self.cells.values())
+
+
+@dataclass
+class Filled:
+    """What a filled-in template holds: its rows per sheet and any problem reading it."""
+
+    file: str
+    rows: dict[str, list[Row]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+# Reading
+
+
+def read(path: Path) -> Filled:
+    """The rows of every sheet of the template, from .xlsx or (the measures alone) from .csv."""
+    if path.suffix.lower() == ".csv":
+        return _read_csv(path)
+    if path.suffix.lower() != ".xlsx":
+        raise ValueError(
+            f"{path}: the template is read from .xlsx or .csv, not {path.suffix or 'a file without suffix'}"
+        )
+    filled = Filled(path.name)
+    book = load_workbook(path, data_only=False)
+    for sheet in SHEETS:
+        if sheet.name not in book.sheetnames:
+            if sheet is MEASURES:
+                filled.problems.append(_problem(filled.file, sheet.name, None, None, _NO_SHEET))
+            continue
+        table = [[_cell(c) for c in row] for row in book[sheet.name].iter_rows()]
+        _table_rows(filled, sheet, table)
+    return filled
+
+
+def _read_csv(path: Path) -> Filled:
+    filled = Filled(path.name)
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        table = [[_csv_cell(v) for v in row] for row in csv.reader(handle)]
+    _table_rows(filled, MEASURES, table)
+    return filled
+
+
+def _table_rows(filled: Filled, sheet: Sheet, table: list[list[Cell]]) -> None:
+    if not table:
+        filled.rows[sheet.key] = []
+        return
+    by_header = {c.header: c for c in sheet.columns}
+    keys = [by_header[c.text].key if c.text in by_header else None for c in table[0]]
+    for column in sheet.columns:
+        if column.required and column.key not in keys:
+            filled.problems.append(_problem(filled.file, sheet.name, 1, column.header, _NO_COLUMN))
+    rows = []
+    for number, values in enumerate(table[1:], start=2):
+        cells = {k: c for k, c in zip(keys, values, strict=False) if k is not None}
+        rows.append(Row(sheet, number, cells))
+    while rows and rows[-1].empty:  # a spreadsheet's trailing rows are not the user's
+        rows.pop()
+    filled.rows[sheet.key] = rows
+
+
+def _cell(cell) -> Cell:  # type: ignore[no-untyped-def]
+    value = cell.value
+    if value is None:
+        return Cell("")
+    if cell.data_type == "f":
+        return Cell(str(value), formula=True)
+    if isinstance(value, dt.datetime):
+        return Cell(value.date().isoformat() if value.time() == dt.time() else value.isoformat())
+    if isinstance(value, dt.date):
+        return Cell(value.isoformat())
+    if isinstance(value, float) and value.is_integer():
+        return Cell(str(int(value)))
+    return Cell(str(value).strip())
+
+
+def _csv_cell(value: str) -> Cell:
+    value = value.strip()
+    if value[:1] == "'" and value[1:2] in RISKY_START:
+        return Cell(value[1:])  # neutralised by the export
+    return Cell(value, formula=value[:1] == "=")
+
+
+_NO_SHEET = {
+    "de": "das Blatt »Maßnahmen« fehlt; bitte die Vorlage aus »ikg export« verwenden",
+    "en": "the sheet »Maßnahmen« is missing; please use the template from »ikg export«",
+}
+_NO_COLUMN = {
+    "de": "die Pflichtspalte fehlt in der Kopfzeile; bitte die Spaltenüberschriften der Vorlage nicht ändern",
+    "en": "this required column is missing from the header row; please keep the template's column headers",
+}
+
+
+def _problem(file: str, sheet: str, row: int | None, column: str | None, message: dict[str, str]) -> Problem:
+    return Problem(message=message, file=file, sheet=sheet, line=row, column=column, in_spreadsheet=True)
+
+
+# Writing
+
+
+def write(path: Path, sheets: dict[str, list[dict[str, str]]], lists: dict[str, list[str]], title: str) -> None:
+    """The template as .xlsx (every sheet, a guide first, drop-down lists) or .csv (the measures)."""
+    if path.suffix.lower() == ".csv":
+        _write_csv(path, sheets["measures"])
+        return
+    if path.suffix.lower() != ".xlsx":
+        raise ValueError(
+            f"{path}: the template is written as .xlsx or .csv, not {path.suffix or 'a file without suffix'}"
+        )
+    book = Workbook()
+    _guide(book.active, title)
+    list_ranges = _lists(book.create_sheet(LIST_SHEET), lists)
+    for sheet in SHEETS:
+        _data_sheet(book.create_sheet(sheet.name), sheet, sheets.get(sheet.key, []), list_ranges)
+    book.move_sheet(LIST_SHEET, offset=len(SHEETS))
+    book.save(path)
+
+
+def _write_csv(path: Path, rows: list[dict[str, str]]) -> None:
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([c.header for c in MEASURES.columns])
+        for row in rows:
+            writer.writerow([_neutralised_text(row.get(c.key, "")) for c in MEASURES.columns])
+
+
+def _neutralised_text(value: str) -> str:
+    return f"'{value}" if value[:1] in RISKY_START else value
+
+
+def _text_cell(sheet, row: int, column: int, value: str) -> None:  # type: ignore[no-untyped-def]
+    cell = sheet.cell(row=row, column=column)
+    cell.value = value
+    cell.data_type = "s"  # text, even when it starts with = + - @
+    if value[:1] in RISKY_START:
+        cell.quotePrefix = True
+
+
+_BOLD = Font(bold=True)
+_HEADER_FILL = PatternFill("solid", fgColor="DDE3EA")
+
+
+def _guide(sheet, title: str) -> None:  # type: ignore[no-untyped-def]
+    sheet.title = GUIDE_SHEET
+    lines = [
+        title,
+        "",
+        "So geht die jährliche Aktualisierung:",
+        "1. Im Blatt »Bericht« Jahr, Titel, Herausgeber und eine öffentliche Quelle der neuen Ausgabe eintragen.",
+        "2. Im Blatt »Maßnahmen« je Maßnahme eine Zeile: laufende behalten, beendete löschen, neue unten anfügen "
+        "(Kennung leer lassen).",
+        "3. Organisationen und Förderprogramme, die es noch nicht gibt, in ihren Blättern anfügen (Kennung leer).",
+        "4. Jede Zeile braucht eine öffentliche Quelle (https-Adresse). Werte aus den Auswahllisten übernehmen; "
+        "mehrere Werte mit ; trennen.",
+        "5. Einlesen: ikg import DATEI.xlsx --edition JAHR — bei einem Fehler wird nichts geschrieben, und jede "
+        "Meldung nennt Blatt, Zeile und Spalte.",
+        "",
+        "Die Spalten:",
+    ]
+    for number, line in enumerate(lines, start=1):
+        _text_cell(sheet, number, 1, line)
+    sheet["A1"].font = Font(bold=True, size=14)
+    start = len(lines) + 1
+    for column_number, header in enumerate(("Blatt", "Spalte", "Pflicht", "Bedeutung", "Meaning"), start=1):
+        _text_cell(sheet, start, column_number, header)
+        sheet.cell(row=start, column=column_number).font = _BOLD
+    row = start + 1
+    for spec in SHEETS:
+        for column in spec.columns:
+            values = (spec.name, column.header, "ja" if column.required else "", column.help["de"], column.help["en"])
+            for column_number, value in enumerate(values, start=1):
+                _text_cell(sheet, row, column_number, value)
+            row += 1
+    for letter, width in zip("ABCDE", (18, 24, 9, 70, 60), strict=True):
+        sheet.column_dimensions[letter].width = width
+
+
+def _lists(sheet, lists: dict[str, list[str]]) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """The values for the drop-down lists, one column each; returns each list's cell range."""
+    ranges = {}
+    for number, (key, header) in enumerate(LISTS.items(), start=1):
+        letter = get_column_letter(number)
+        _text_cell(sheet, 1, number, header)
+        sheet.cell(row=1, column=number).font = _BOLD
+        values = lists.get(key, [])
+        for row, value in enumerate(values, start=2):
+            _text_cell(sheet, row, number, value)
+        ranges[key] = f"'{LIST_SHEET}'!${letter}$2:${letter}${max(2, len(values) + 1)}"
+        sheet.column_dimensions[letter].width = 40
+    return ranges
+
+
+def _data_sheet(sheet, spec: Sheet, rows: list[dict[str, str]], list_ranges: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+    for number, column in enumerate(spec.columns, start=1):
+        _text_cell(sheet, 1, number, column.header)
+        header = sheet.cell(row=1, column=number)
+        header.font = _BOLD
+        header.fill = _HEADER_FILL
+        sheet.column_dimensions[get_column_letter(number)].width = column.width
+    for row_number, row in enumerate(rows, start=2):
+        for number, column in enumerate(spec.columns, start=1):
+            _text_cell(sheet, row_number, number, row.get(column.key, ""))
+            sheet.cell(row=row_number, column=number).alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "B2"
+    last = max(len(rows) + 200, 500)
+    for number, column in enumerate(spec.columns, start=1):
+        if column.choices in list_ranges:
+            # A list to pick from, not a cage: several values separated by ; must stay possible.
+            validation = DataValidation(
+                type="list", formula1=f"={list_ranges[column.choices]}", allow_blank=True, errorStyle="information"
+            )
+            validation.error = "Bitte einen Wert aus der Liste wählen; mehrere mit ; trennen."
+            sheet.add_data_validation(validation)
+            letter = get_column_letter(number)
+            validation.add(f"{letter}2:{letter}{last}")
