@@ -174,3 +174,32 @@ def test_a_missing_publisher_setting_fails_the_build_by_name(project: Path) -> N
     assert result.returncode == 2
     assert "publication.toml: the setting 'contact' is missing" in result.stderr
     assert not (project / "dist").exists()
+
+
+def test_progress_is_told_in_plain_lines_when_not_on_a_terminal(tmp_path: Path) -> None:
+    result = run_ikg("build", "--dist", str(tmp_path / "d"), "--lang", "en")
+    lines = [line for line in result.stderr.splitlines() if line.startswith("ikg build:")]
+    assert [line.split(" (")[0] for line in lines] == [
+        "ikg build: 1/4 read and validated",
+        "ikg build: 2/4 materialised",
+        "ikg build: 3/4 dumps written",
+        "ikg build: 4/4 catalogue and VoID written",
+    ]
+
+
+def test_progress_is_a_bar_on_a_terminal() -> None:
+    import io
+
+    from ikg.progress import Progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen = Terminal()
+    steps = Progress("ikg build", ("eins", "zwei"), screen)
+    steps.step()
+    steps.step()
+    assert screen.getvalue().startswith("\rikg build [############------------] 1/2 eins")
+    assert "\rikg build [########################] 2/2 zwei" in screen.getvalue()
+    assert screen.getvalue().endswith("\n")

@@ -20,6 +20,7 @@ from .last_changed import last_changed
 from .materialise import materialise
 from .namespaces import prefixes
 from .problems import DataError, Problem
+from .progress import Progress, Silent
 from .publication_config import load as load_publication_config
 from .validate import Engine, Validator
 
@@ -58,14 +59,29 @@ def check(
     return loaded, Validator(root / "shapes" / "ikg-shapes.ttl", engine).validate(loaded.store, loaded.locations)
 
 
-def build(root: Path, dist: Path, base_url: str = CANONICAL_BASE, engine: Engine = "sparql") -> BuildResult:
+BUILD_STEPS = {
+    "de": ("gelesen und geprüft", "abgeleitet", "Dumps geschrieben", "Katalog und VoID geschrieben"),
+    "en": ("read and validated", "materialised", "dumps written", "catalogue and VoID written"),
+}
+
+
+def build(
+    root: Path,
+    dist: Path,
+    base_url: str = CANONICAL_BASE,
+    engine: Engine = "sparql",
+    progress: Progress | Silent | None = None,
+) -> BuildResult:
     """Builds into a temporary folder next to `dist` and swaps it in only when everything succeeded."""
+    steps = progress or Silent()
     config = load_publication_config(root)  # before the long work: a broken setting fails at once
     loaded, problems = check(root, engine)
+    steps.step()
     if any(p.severity == "violation" for p in problems):
         raise DataError(problems)
     store = loaded.store
     materialise(store)
+    steps.step()
     rewriter = BaseRewriter(CANONICAL_BASE, normalise_base(base_url))
     quads = dumps.canonical_quads(list(rewriter.quads(store)))
     stats = _rewrite_keys(statistics.compute(store), rewriter)
@@ -75,6 +91,7 @@ def build(root: Path, dist: Path, base_url: str = CANONICAL_BASE, engine: Engine
     try:
         namespaces = prefixes(rewriter.target_base)
         written = [d.as_dict() for d in dumps.write_all(quads, staging, namespaces)]
+        steps.step()
         found = [
             Edition(
                 rewriter.iri(e.report),
@@ -92,6 +109,7 @@ def build(root: Path, dist: Path, base_url: str = CANONICAL_BASE, engine: Engine
             _write_turtle(staging / catalogue_file(profile), catalogue, CATALOGUE_PREFIXES)
         void = void_description.describe(rewriter.target_base, stats, written)
         _write_turtle(staging / VOID_FILE, void, {**CATALOGUE_PREFIXES, **namespaces})
+        steps.step()
         manifest = {
             "ikg_version": __version__,
             "base": rewriter.target_base,

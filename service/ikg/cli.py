@@ -9,9 +9,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .build import build, check
+from .build import BUILD_STEPS, build, check
 from .iris import CANONICAL_BASE
 from .problems import LANGUAGES, DataError, Problem
+from .progress import Progress
 from .statistics import DOMAIN_CLASSES
 from .validate import ENGINES
 
@@ -160,7 +161,7 @@ def _validate(args: argparse.Namespace) -> int:
 def _build(args: argparse.Namespace) -> int:
     dist = args.dist or args.root / "dist"
     try:
-        result = build(args.root, dist, args.base_url, args.engine)
+        result = build(args.root, dist, args.base_url, args.engine, Progress("ikg build", BUILD_STEPS[args.lang]))
     except DataError as error:
         _report(error.problems, args.lang)
         return 1
@@ -237,11 +238,12 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from .importer import run_import
+    from .importer import IMPORT_STEPS, run_import
 
     words = _IMPORT_WORDS[args.lang]
     try:
-        result = run_import(args.root, args.file, args.edition, args.engine)
+        steps = Progress("ikg import", IMPORT_STEPS[args.lang])
+        result = run_import(args.root, args.file, args.edition, args.engine, steps)
     except DataError as error:
         _report(error.problems, args.lang)
         print(words["nothing"])

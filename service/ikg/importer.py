@@ -58,6 +58,7 @@ from .graph_reader import (
 from .iris import CANONICAL_BASE
 from .namespaces import prefixes
 from .problems import DataError, Problem
+from .progress import Progress, Silent
 from .validate import Validator
 from .workbook import MEASURES, ORGANISATIONS, PROGRAMMES, Row
 from .workbook import REPORT as REPORT_SHEET
@@ -555,18 +556,31 @@ def _slugify(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:60].strip("-")
 
 
-def run_import(root: Path, source: Path, edition: str, engine: str = "sparql") -> ImportResult:
+IMPORT_STEPS = {
+    "de": ("Tabelle gelesen", "Zeilen geprüft", "mit den Shapes validiert", "geschrieben"),
+    "en": ("spreadsheet read", "rows checked", "validated with the shapes", "written"),
+}
+
+
+def run_import(
+    root: Path, source: Path, edition: str, engine: str = "sparql", progress: Progress | Silent | None = None
+) -> ImportResult:
     """Reads, checks and writes; raises DataError with every problem and writes nothing when any is found."""
+    steps = progress or Silent()
     if not re.fullmatch(r"\d{4}", edition):
         raise ValueError(f"--edition must be a year such as 2025, not {edition!r}")
     work = _Import(root, workbook.read(source), edition)
+    steps.step()
     work.run()
+    steps.step()
     if not work.problems:
         work.validate(engine)
+    steps.step()
     if work.problems:
         raise DataError(work.problems)
     measures = sum(not r.empty for r in work.filled.rows.get(MEASURES.key, []))
     written = _write(work.target, work.quads, source.name, edition)
+    steps.step()
     return ImportResult(work.target, measures, work.new, len(work.quads), written, work.warnings)
 
 
