@@ -3,6 +3,7 @@ their own modules; this module connects them to routes and to one error shape.""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
@@ -15,12 +16,12 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.staticfiles import StaticFiles
 
 from . import dereference, query_page, service_description, sparql_protocol
-from .build import read_manifest
 from .formats import GRAPH_TYPES, TABLE_TYPES, requested_format, result_formats
-from .iris import CANONICAL_BASE, BaseRewriter
-from .named_queries import NamedQuery, ParameterError, load_all
+from .named_queries import NamedQuery, ParameterError
 from .negotiation import choose
+from .published import Published
 from .query_workers import QueryJob, QueryWorkers
+from .reload import Reloader, ReloadLog
 from .responses import (
     SecurityHeaders,
     cached_response,
@@ -43,11 +44,27 @@ class Publication:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.manifest = read_manifest(settings.dist)
-        rewriter = BaseRewriter(CANONICAL_BASE, settings.public_base)
-        self.queries: dict[str, NamedQuery] = load_all(settings.root / "queries", rewriter)
+        self.current = Published.load(settings.root, settings.dist, settings.public_base, settings.cache_entries)
         self.workers = QueryWorkers(settings.dist / "ikg.nq.gz", settings.query_workers, settings.query_timeout)
-        self.cache = ResultCache(self.manifest["graph_version"], settings.cache_entries)
+        self.reloads = ReloadLog()
+
+    @property
+    def manifest(self) -> dict:
+        return self.current.manifest
+
+    @property
+    def queries(self) -> dict[str, NamedQuery]:
+        return self.current.queries
+
+    @property
+    def cache(self) -> ResultCache:
+        return self.current.cache
+
+    def swap(self, published: Published, workers: QueryWorkers) -> QueryWorkers:
+        """The new build in, in one step between two requests; returns the old workers to retire."""
+        old = self.workers
+        self.current, self.workers = published, workers
+        return old
 
     async def answer(
         self,
@@ -114,11 +131,17 @@ def _outcome_error(kind: str, message: str) -> Response:
 
 def create_app(settings: Settings) -> FastAPI:
     publication = Publication(settings)
+    reloader = Reloader(publication)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await publication.workers.start()
+        watcher = (
+            asyncio.get_running_loop().create_task(reloader.watch(settings.watch_interval)) if settings.watch else None
+        )
         yield
+        if watcher is not None:
+            watcher.cancel()
         await publication.workers.close()
 
     app = FastAPI(
@@ -196,9 +219,8 @@ def create_app(settings: Settings) -> FastAPI:
     add_site_routes(app, publication)
 
     from .downloads import add_download_routes
-    from .publication_config import load as load_publication_config
 
-    add_download_routes(app, publication, load_publication_config(settings.root))
+    add_download_routes(app, publication)
 
     from .catalogue_routes import add_catalogue_routes
 
@@ -217,17 +239,9 @@ def create_app(settings: Settings) -> FastAPI:
         response.headers.update(problem.headers or {})
         return response
 
-    @app.get("/health", summary="Status for load balancers", tags=["service"])
-    async def health() -> Response:
-        stats = publication.manifest["statistics"]
-        return JSONResponse(
-            {
-                "status": "ok",
-                "graph_version": publication.manifest["graph_version"],
-                "triples": stats["triples"],
-                "base": settings.public_base,
-            }
-        )
+    from .operations import add_operation_routes
+
+    add_operation_routes(app, publication, reloader)
 
     return app
 

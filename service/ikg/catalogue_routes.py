@@ -7,20 +7,15 @@ touches the files a running server serves, so the catalogue is never empty or pa
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass, field
-from pathlib import Path
-
 import pyoxigraph as ox
 from fastapi import FastAPI
 from starlette.requests import Request
 from starlette.responses import Response
 
-from .build import VOID_FILE, catalogue_file
-from .catalogue import PREFIXES, PROFILES
+from .catalogue import PROFILES
 from .negotiation import choose
+from .rdf_document import RdfDocument
 from .responses import body_response, error, not_found, page_language, render_page
-from .result_cache import CachedResult
 
 VARIANTS = {
     "rdf": "application/rdf+xml",
@@ -88,51 +83,20 @@ ORDER BY ?dataset ?title
 """
 
 
-@dataclass
-class RdfDocument:
-    """One RDF document of the build, kept parsed, with each serialisation made once."""
-
-    triples: list[ox.Triple]
-    version: str
-    _bodies: dict[str, CachedResult] = field(default_factory=dict)
-
-    @classmethod
-    def read(cls, path: Path) -> RdfDocument:
-        data = path.read_bytes()
-        triples = [q.triple for q in ox.parse(data, format=ox.RdfFormat.TURTLE)]
-        return cls(triples, hashlib.sha256(data).hexdigest()[:32])
-
-    def body(self, media_type: str) -> CachedResult:
-        if media_type not in self._bodies:
-            rdf_format = ox.RdfFormat.from_media_type(media_type)
-            takes_prefixes = media_type in ("text/turtle", "application/rdf+xml")
-            serialised = ox.serialize(self.triples, format=rdf_format, prefixes=PREFIXES if takes_prefixes else None)
-            self._bodies[media_type] = CachedResult(serialised, f'"{self.version}-{len(self._bodies)}"')
-        return self._bodies[media_type]
-
-    def store(self) -> ox.Store:
-        store = ox.Store()
-        store.extend([ox.Quad(t.subject, t.predicate, t.object) for t in self.triples])
-        return store
-
-
 def add_catalogue_routes(app: FastAPI, publication) -> None:  # type: ignore[no-untyped-def]
-    dist = publication.settings.dist
     base = publication.settings.public_base
-    catalogues = {profile: RdfDocument.read(dist / catalogue_file(profile)) for profile in PROFILES}
-    void = RdfDocument.read(dist / VOID_FILE)
-    html_store = catalogues["dcat-ap-de-3.0"].store()
 
     async def catalogue(request: Request, suffix: str | None = None) -> Response:
+        current = publication.current  # one build for the whole answer, even if a reload comes in between
         profile = request.query_params.get("profile", "dcat-ap-de-3.0")
-        if profile not in catalogues:
+        if profile not in current.catalogues:
             return error(400, f"unknown profile {profile!r}; offered: {', '.join(PROFILES)}")
         media = _media(request, suffix, CATALOGUE_OFFERS)
         if media is None:
             return error(406, f"the catalogue is offered as {', '.join(CATALOGUE_OFFERS)}")
         if media == "text/html":
-            return _catalogue_page(request, base, html_store)
-        return _rdf(request, catalogues[profile], media, f"{base}catalog", suffix)
+            return _catalogue_page(request, base, current.catalogue_store)
+        return _rdf(request, current.catalogues[profile], media, f"{base}catalog", suffix)
 
     async def void_description(request: Request, suffix: str | None = None) -> Response:
         media = _media(request, suffix, VOID_OFFERS)
@@ -141,7 +105,7 @@ def add_catalogue_routes(app: FastAPI, publication) -> None:  # type: ignore[no-
         if media == "text/html":
             # People get the same document as Turtle shown as text, the machine-readable form itself.
             media = "text/turtle"
-        return _rdf(request, void, media, f"{base}.well-known/void", suffix)
+        return _rdf(request, publication.current.void, media, f"{base}.well-known/void", suffix)
 
     async def catalogue_variant(request: Request, suffix: str) -> Response:
         if suffix not in VARIANTS:

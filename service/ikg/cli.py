@@ -96,6 +96,13 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="processes evaluating queries (default: $IKG_QUERY_WORKERS or the number of cores)",
     )
+    serve_cmd.add_argument(
+        "--watch",
+        action="store_true",
+        default=None,
+        help="rebuild and reload when a file in vocab/, shapes/, graph/ or queries/ changes; a broken file "
+        "keeps the last good graph served",
+    )
     serve_cmd.set_defaults(run=_serve)
 
     export_cmd = commands.add_parser(
@@ -194,6 +201,7 @@ def _serve(args: argparse.Namespace) -> int:
         base_url=args.base_url,
         query_timeout=args.query_timeout,
         query_workers=args.query_workers,
+        watch=args.watch,
     )
     try:
         serve(settings)

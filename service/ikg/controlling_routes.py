@@ -42,9 +42,10 @@ def _add_view(  # type: ignore[no-untyped-def]
 ) -> None:
     """One view at `path`: the page, its JSON and its CSV tables, all from one model."""
     base = publication.settings.public_base
-    stand = {"modified": publication.manifest.get("modified", ""), "version": publication.manifest["graph_version"]}
 
     async def view_route(request: Request) -> Response:
+        manifest = publication.manifest
+        stand = {"modified": manifest.get("modified", ""), "version": manifest["graph_version"]}
         chosen = page_format(request, OFFERS)
         if chosen is None:
             return error(406, f"{path} is offered as {', '.join(OFFERS)}")

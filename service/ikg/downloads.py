@@ -8,9 +8,7 @@ from fastapi import FastAPI
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response
 
-from .formats import RDF_FORMATS
 from .negotiation import choose
-from .publication_config import PublicationConfig
 from .responses import error, page_language, render_page
 
 WORDS = {
@@ -37,17 +35,15 @@ WORDS = {
         "size": "Size",
     },
 }
-LABELS = {f.name: f.label for f in RDF_FORMATS}
 
 
-def add_download_routes(app: FastAPI, publication, config: PublicationConfig) -> None:  # type: ignore[no-untyped-def]
-    dumps = [{**d, "label": LABELS.get(d["format"], d["format"])} for d in publication.manifest["dumps"]]
-    by_name = {d["file"]: d for d in dumps}
+def add_download_routes(app: FastAPI, publication) -> None:  # type: ignore[no-untyped-def]
     base = publication.settings.public_base
-    licence = config.licence
 
     @app.get("/downloads", include_in_schema=False)
     async def listing(request: Request) -> Response:
+        current = publication.current
+        dumps, licence = list(current.dumps.values()), current.config.licence
         asked = "application/json" if request.query_params.get("format") == "json" else None
         chosen = asked or choose(request.headers.get("accept"), ("application/json", "text/html"))
         if chosen == "text/html":
@@ -59,11 +55,11 @@ def add_download_routes(app: FastAPI, publication, config: PublicationConfig) ->
                 dumps=dumps,
                 licence=licence,
                 words=WORDS[lang],
-                version=publication.manifest["graph_version"],
+                version=current.manifest["graph_version"],
             )
             return HTMLResponse(html, headers={"Vary": "Accept, Accept-Language"})
         body = {
-            "graph_version": publication.manifest["graph_version"],
+            "graph_version": current.manifest["graph_version"],
             "licence": {
                 "iri": licence.iri,
                 "label": licence.label,
@@ -76,11 +72,12 @@ def add_download_routes(app: FastAPI, publication, config: PublicationConfig) ->
 
     @app.api_route("/downloads/{name}", methods=["GET", "HEAD"], include_in_schema=False)
     async def download(request: Request, name: str) -> Response:
-        dump = by_name.get(name)  # only the files the build listed: no path ever reaches the file system
+        current = publication.current
+        dump = current.dumps.get(name)  # only the files the build listed: no path ever reaches the file system
         if dump is None:
             return error(404, f"no download {name!r}; see {base}downloads")
         return FileResponse(
-            publication.settings.dist / name,
+            current.dist / name,
             media_type="application/gzip",
             filename=name,
             headers={

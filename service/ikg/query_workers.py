@@ -98,6 +98,19 @@ class QueryWorkers:
         self._all.add(worker)
         return worker
 
+    def alive(self) -> int:
+        """How many workers can answer now or after their current query."""
+        return sum(w.process.is_alive() for w in self._all)
+
+    async def retire(self) -> None:
+        """Stops the workers once the queries they are running have finished (or hit the time limit)."""
+        self._closing = True  # a worker that times out is not replaced
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.timeout + 1
+        while self._idle.qsize() < len(self._all) and loop.time() < deadline:
+            await asyncio.sleep(0.05)
+        await self.close()
+
     async def close(self) -> None:
         self._closing = True
         for worker in list(self._all):

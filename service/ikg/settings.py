@@ -18,6 +18,9 @@ class Settings:
     query_workers: int | None = None
     max_result_bytes: int = 50_000_000
     cache_entries: int = 2048
+    watch: bool = False  # rebuild and reload when a source file changes
+    watch_interval: float = 1.0
+    reload_token: str | None = None  # enables POST /admin/reload; from IKG_RELOAD_TOKEN only, never the command line
 
     @property
     def public_base(self) -> str:
@@ -37,6 +40,8 @@ class Settings:
             "query_timeout": float(env.get("IKG_QUERY_TIMEOUT", cls.query_timeout)),
             "query_workers": int(env["IKG_QUERY_WORKERS"]) if env.get("IKG_QUERY_WORKERS") else None,
             "max_result_bytes": int(env.get("IKG_MAX_RESULT_BYTES", cls.max_result_bytes)),
+            "watch_interval": float(env.get("IKG_WATCH_INTERVAL", cls.watch_interval)),
+            "reload_token": env.get("IKG_RELOAD_TOKEN") or None,
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]

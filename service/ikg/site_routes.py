@@ -63,12 +63,12 @@ COUNT_KEYS = {
 def add_site_routes(app: FastAPI, publication) -> None:  # type: ignore[no-untyped-def]
     base = publication.settings.public_base
     listings = lists(vocabulary_namespace(base))
-    counts = publication.manifest["statistics"]["domain"]
 
     @app.get("/", include_in_schema=False)
     async def home(request: Request) -> Response:
         chosen = page_format(request, ("application/json", "text/html"))
         lang = page_language(request)
+        counts = publication.manifest["statistics"]["domain"]
         items = [(slug, f"{base}{slug}", listing.titles[lang]) for slug, listing in listings.items()]
         if chosen == "text/html":
             html = render_page(

@@ -1,0 +1,176 @@
+"""Updates without downtime: `ikg serve --watch` and the authenticated reload, against a real server."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+
+from conftest import ROOT
+from server import RunningServer, start
+
+TOKEN = "correct horse battery staple"
+NEW_MEASURE = """
+g:measures {
+    m:t-neu a ikg:Measure ; skos:prefLabel "Neue Maßnahme"@de ; ikg:operator o:stadt-leverkusen ;
+        dct:source <https://example.org/neu> .
+}
+"""
+BROKEN = "\ng:measures { m:t-kaputt a ikg:Measure . }\n"
+
+
+@pytest.fixture(scope="module")
+def watched(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RunningServer, Path]]:
+    project = tmp_path_factory.mktemp("watched")
+    for folder in ("vocab", "shapes", "graph", "queries"):
+        shutil.copytree(ROOT / folder, project / folder)
+    shutil.copy(ROOT / "publication.toml", project / "publication.toml")
+    running = start(
+        project / "dist",
+        project / "serve.log",
+        "--watch",
+        root=project,
+        env={"IKG_RELOAD_TOKEN": TOKEN, "IKG_WATCH_INTERVAL": "0.2", "IKG_QUERY_WORKERS": "2"},
+    )
+    yield running, project
+    running.stop()
+
+
+def _health(server: RunningServer) -> dict:
+    return httpx.get(server.base + "health").json()
+
+
+def _next_reload(server: RunningServer, before: dict | None, timeout: float = 60) -> dict:
+    """The /health answer once a reload newer than `before` has finished."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        health = _health(server)
+        last = health["last_reload"]
+        if last is not None and last != before and not health["reload_running"]:
+            return health
+        time.sleep(0.1)
+    raise AssertionError(f"no reload within {timeout} s")
+
+
+def _edit(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
+
+
+@contextmanager
+def _broken(server: RunningServer, project: Path) -> Iterator[dict]:
+    """A measure without source, operator or label in graph/measures.trig, reloaded; then the file restored."""
+    measures = project / "graph" / "measures.trig"
+    original = measures.read_text(encoding="utf-8")
+    before = _health(server)
+    try:
+        _edit(measures, original + BROKEN)
+        yield {"before": before, "after": _next_reload(server, before["last_reload"])}
+    finally:
+        _edit(measures, original)
+        _next_reload(server, _health(server)["last_reload"])
+
+
+def test_a_broken_graph_file_keeps_the_last_good_graph_served(watched) -> None:  # type: ignore[no-untyped-def]
+    server, project = watched
+    with _broken(server, project) as health:
+        assert health["after"]["last_reload"]["ok"] is False
+        assert health["after"]["graph_version"] == health["before"]["graph_version"]
+        problems = health["after"]["last_reload"]["problems"]
+        assert any("Zeile" in line and "dct:source" in line for line in problems)
+        assert httpx.get(server.base + "id/measure/cafe-welt", headers={"Accept": "text/turtle"}).status_code == 200
+        assert httpx.get(server.base + "health").status_code == 200
+
+
+def test_the_status_page_shows_a_failed_reload(watched) -> None:  # type: ignore[no-untyped-def]
+    server, project = watched
+    with _broken(server, project):
+        page = httpx.get(server.base + "status", headers={"Accept": "text/html"}).text
+        assert "fehlgeschlagen – es wird weiter der letzte gute Graph ausgeliefert" in page
+        assert "die Quelle (dct:source) fehlt" in page
+
+
+def test_a_fixed_file_brings_the_new_graph_in(watched) -> None:  # type: ignore[no-untyped-def]
+    server, project = watched
+    added = project / "graph" / "added.trig"
+    header = "".join(
+        line + "\n"
+        for line in (ROOT / "graph" / "measures.trig").read_text().splitlines()
+        if line.startswith("@prefix")
+    )
+    before = _health(server)
+    try:
+        _edit(added, header + NEW_MEASURE)
+        health = _next_reload(server, before["last_reload"])
+        assert health["last_reload"]["ok"] is True
+        assert health["graph_version"] != before["graph_version"]
+        assert httpx.get(server.base + "id/measure/t-neu", headers={"Accept": "text/turtle"}).status_code == 200
+        assert "t-neu" in httpx.get(server.base + "measures", params={"format": "csv"}).text
+    finally:
+        added.unlink()
+        _next_reload(server, _health(server)["last_reload"])
+    assert httpx.get(server.base + "id/measure/t-neu").status_code == 404
+
+
+def test_a_query_running_during_a_reload_finishes_on_the_old_graph(watched) -> None:  # type: ignore[no-untyped-def]
+    server, _project = watched
+    answers: list[httpx.Response] = []
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . FILTER(?a != ?d) }"
+
+    answered_at: list[float] = []
+
+    def ask() -> None:
+        answers.append(httpx.get(server.endpoint, params={"query": slow}, timeout=60))
+        answered_at.append(time.monotonic())
+
+    asker = threading.Thread(target=ask)
+    asker.start()
+    time.sleep(0.3)
+    reloaded = httpx.post(server.base + "admin/reload", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=60)
+    swapped_at = time.monotonic()
+    asker.join()
+    assert reloaded.status_code == 200
+    assert answered_at[0] > swapped_at, "the query must still run when the new graph is swapped in"
+    assert answers[0].status_code == 200, answers[0].text
+
+
+def test_reload_without_credentials_is_401(watched) -> None:  # type: ignore[no-untyped-def]
+    server, _project = watched
+    response = httpx.post(server.base + "admin/reload")
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == 'Bearer realm="ikg"'
+
+
+def test_reload_with_a_wrong_token_is_403(watched) -> None:  # type: ignore[no-untyped-def]
+    server, _project = watched
+    response = httpx.post(server.base + "admin/reload", headers={"Authorization": "Bearer guess"})
+    assert response.status_code == 403
+
+
+def test_reload_with_the_token_rebuilds(watched) -> None:  # type: ignore[no-untyped-def]
+    server, _project = watched
+    response = httpx.post(server.base + "admin/reload", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=60)
+    assert response.status_code == 200
+    assert response.json()["ok"] is True
+    assert response.json()["trigger"] == "request"
+
+
+def test_reload_is_disabled_without_a_configured_token(server) -> None:  # type: ignore[no-untyped-def]
+    response = httpx.post(server.base + "admin/reload", headers={"Authorization": "Bearer anything"})
+    assert response.status_code == 403
+    assert "set IKG_RELOAD_TOKEN" in response.text
+
+
+def test_health_is_a_load_balancer_check(server) -> None:  # type: ignore[no-untyped-def]
+    response = httpx.get(server.base + "health")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["query_workers"] == 2
+    assert set(body) >= {"graph_version", "modified", "triples", "last_reload"}
+    assert response.headers["cache-control"] == "no-store"
