@@ -30,7 +30,7 @@ def project(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def embedded_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     """One real `ikg serve` for the HTTP tests: two query workers, a 3 s limit, a 1 MB result cap."""
     from server import start
 
@@ -59,6 +59,12 @@ g:organisations {
 """
 
 
+@pytest.fixture(scope="session")
+def server(embedded_server):  # type: ignore[no-untyped-def]
+    """The real graph on the embedded store; suites that must hold for both backends override this name."""
+    return embedded_server
+
+
 def _fixture_project(folder: Path, graph: str) -> Path:
     """A project whose graph/ is one fixture file, with the real vocabulary, shapes, queries and settings."""
     for name in ("vocab", "shapes", "queries"):
@@ -83,7 +89,12 @@ def hostile_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no
 
 
 @pytest.fixture(scope="session")
-def controlling_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def controlling_server(embedded_controlling_server):  # type: ignore[no-untyped-def]
+    return embedded_controlling_server
+
+
+@pytest.fixture(scope="session")
+def embedded_controlling_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     """A real `ikg serve` over tests/fixtures/controlling.trig: two report editions with known differences."""
     from server import start
 
@@ -93,3 +104,54 @@ def controlling_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignor
     running = start(project / "dist", project / "serve.log", root=project)
     yield running
     running.stop()
+
+
+def _external(tmp_path_factory: pytest.TempPathFactory, name: str, project: Path, *options: str, env=None):  # type: ignore[no-untyped-def]
+    from server import OxigraphServer, start_external
+
+    folder = tmp_path_factory.mktemp(name)
+    store = OxigraphServer(folder).start()
+    running = start_external(store, project, folder, *options, env=env)
+    return store, running
+
+
+@pytest.fixture(scope="session")
+def external_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The real graph served by ikg from an external Oxigraph server, with the embedded server's limits."""
+    store, running = _external(
+        tmp_path_factory,
+        "external",
+        ROOT,
+        "--query-timeout",
+        "3",
+        env={"IKG_MAX_RESULT_BYTES": "1000000"},
+    )
+    yield running
+    running.stop()
+    store.stop()
+
+
+@pytest.fixture(scope="session")
+def external_controlling_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    project = _fixture_project(
+        tmp_path_factory.mktemp("controlling-external-project"),
+        (FIXTURES / "controlling.trig").read_text(encoding="utf-8"),
+    )
+    store, running = _external(tmp_path_factory, "controlling-external", project)
+    yield running
+    running.stop()
+    store.stop()
+
+
+BACKENDS = ("embedded", "external")
+
+
+def on_each_backend(name: str, embedded: str, external: str):  # type: ignore[no-untyped-def]
+    """A fixture called `name` giving, in turn, the server on the embedded store and the one in front of
+    Oxigraph: a suite that defines it runs every test against both backends."""
+
+    @pytest.fixture(params=BACKENDS, name=name)
+    def either(request):  # type: ignore[no-untyped-def]
+        return request.getfixturevalue(embedded if request.param == "embedded" else external)
+
+    return either

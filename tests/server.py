@@ -26,6 +26,7 @@ class RunningServer:
     process: subprocess.Popen[bytes]
     base: str
     log: Path
+    backend: str = "embedded"  # or "external": queries answered by an Oxigraph server behind ikg
 
     @property
     def endpoint(self) -> str:
@@ -40,8 +41,17 @@ class RunningServer:
             self.process.wait()
 
 
-def start(dist: Path, log: Path, *options: str, env: dict[str, str] | None = None, root: Path = ROOT) -> RunningServer:
-    port = free_port()
+def start(
+    dist: Path,
+    log: Path,
+    *options: str,
+    env: dict[str, str] | None = None,
+    root: Path = ROOT,
+    port: int | None = None,
+    healthy: bool = True,
+) -> RunningServer:
+    """`healthy=False` for a server whose store is meant to misbehave: any answer from /health will do."""
+    port = port or free_port()
     base = f"http://127.0.0.1:{port}/"
     command = [
         sys.executable,
@@ -71,9 +81,80 @@ def start(dist: Path, log: Path, *options: str, env: dict[str, str] | None = Non
         if process.poll() is not None:
             raise RuntimeError(f"ikg serve exited with {process.returncode}:\n{log.read_text(errors='replace')}")
         try:
-            if httpx.get(base + "health", timeout=1).status_code == 200:
+            if httpx.get(base + "health", timeout=5).status_code == 200 or not healthy:
                 return server
         except httpx.HTTPError:
             time.sleep(0.1)
     server.stop()
     raise RuntimeError(f"ikg serve did not answer within 120 s:\n{log.read_text(errors='replace')}")
+
+
+class OxigraphServer:
+    """A real Oxigraph server (the PyPI package `oxigraph`) on a free port, the external store of the tests.
+
+    Its data lives in a folder, so that a test can stop it and start it again with the same graphs."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.port = free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def query(self) -> str:
+        return f"http://127.0.0.1:{self.port}/query"
+
+    def start(self) -> OxigraphServer:
+        binary = Path(sys.executable).parent / "oxigraph"
+        command = [str(binary), "serve", "--location", str(self.folder / "data"), "--bind", f"127.0.0.1:{self.port}"]
+        log = (self.folder / "oxigraph.log").open("ab")
+        self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        log.close()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.post(self.query, data={"query": "ASK {}"}, timeout=1).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                time.sleep(0.05)
+        raise RuntimeError(f"the Oxigraph server did not start:\n{(self.folder / 'oxigraph.log').read_text()}")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=15)
+            self.process = None
+
+
+def start_external(
+    store: OxigraphServer, project: Path, folder: Path, *options: str, env: dict[str, str] | None = None
+) -> RunningServer:
+    """ikg in front of `store`: the project built for ikg's own address, published, then served."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+    publish = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ikg",
+            "publish",
+            "--store",
+            store.query,
+            "--root",
+            str(project),
+            "--dist",
+            str(folder / "dist"),
+            "--base-url",
+            base,
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+    if publish.returncode != 0:
+        raise RuntimeError(f"ikg publish failed:\n{publish.stdout}{publish.stderr}")
+    running = start(
+        folder / "dist", folder / "serve.log", "--store", store.query, *options, env=env, root=project, port=port
+    )
+    running.backend = "external"
+    return running

@@ -10,7 +10,13 @@ import io
 import httpx
 import pytest
 
+from conftest import on_each_backend
+
 BROWSER = "text/html,application/xhtml+xml,*/*;q=0.8"
+
+# The dashboards hold for the embedded store and for an external Oxigraph server alike.
+server = on_each_backend("server", "embedded_server", "external_server")
+controlling_server = on_each_backend("controlling_server", "embedded_controlling_server", "external_controlling_server")
 
 
 def _json(server, path: str, **params: str) -> dict:  # type: ignore[no-untyped-def]

@@ -7,6 +7,11 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
+from conftest import on_each_backend
+
+# Every test of this suite runs against the embedded store and against an external Oxigraph server.
+server = on_each_backend("server", "embedded_server", "external_server")
+
 SKOS = rdflib.Namespace("http://www.w3.org/2004/02/skos/core#")
 NAMES = (
     rdflib.SKOS.prefLabel,

@@ -9,7 +9,10 @@ import pytest
 
 from ikg.named_queries import ParameterError, load_all
 
-from conftest import ROOT
+from conftest import ROOT, on_each_backend
+
+# Every test of this suite runs against the embedded store and against an external Oxigraph server.
+server = on_each_backend("server", "embedded_server", "external_server")
 
 QUERIES = load_all(ROOT / "queries")
 

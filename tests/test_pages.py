@@ -5,6 +5,11 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from conftest import on_each_backend
+
+# Every test of this suite runs against the embedded store and against an external Oxigraph server.
+server = on_each_backend("server", "embedded_server", "external_server")
+
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 

@@ -10,6 +10,11 @@ import rdflib
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, TSV, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
+from conftest import on_each_backend
+
+# Every test of this suite runs against the embedded store and against an external Oxigraph server.
+server = on_each_backend("server", "embedded_server", "external_server")
+
 SELECT = (
     "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?f ?label "
     "WHERE { ?f skos:notation ?n ; skos:prefLabel ?label FILTER(LANG(?label) = 'de') } ORDER BY ?n"

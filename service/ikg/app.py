@@ -16,11 +16,12 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.staticfiles import StaticFiles
 
 from . import dereference, query_page, service_description, sparql_protocol
+from .backends import QueryBackend, backend_for
 from .formats import GRAPH_TYPES, TABLE_TYPES, requested_format, result_formats
 from .named_queries import NamedQuery, ParameterError
 from .negotiation import choose
 from .published import Published
-from .query_workers import QueryJob, QueryWorkers
+from .query_workers import QueryJob
 from .reload import Reloader, ReloadLog
 from .responses import (
     SecurityHeaders,
@@ -45,7 +46,7 @@ class Publication:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.current = Published.load(settings.root, settings.dist, settings.public_base, settings.cache_entries)
-        self.workers = QueryWorkers(settings.dist / "ikg.nq.gz", settings.query_workers, settings.query_timeout)
+        self.workers: QueryBackend = backend_for(settings, settings.dist)
         self.reloads = ReloadLog()
 
     @property
@@ -60,7 +61,7 @@ class Publication:
     def cache(self) -> ResultCache:
         return self.current.cache
 
-    def swap(self, published: Published, workers: QueryWorkers) -> QueryWorkers:
+    def swap(self, published: Published, workers: QueryBackend) -> QueryBackend:
         """The new build in, in one step between two requests; returns the old workers to retire."""
         old = self.workers
         self.current, self.workers = published, workers
@@ -117,7 +118,16 @@ def _prefers_page(request: Request) -> bool:
 
 def _outcome_error(kind: str, message: str) -> Response:
     # "failed" is an evaluation error of the client's query (a bad regex, say); "unavailable" is ours.
-    status = {"syntax": 400, "failed": 400, "too_large": 413, "timeout": 503, "unavailable": 503}.get(kind, 503)
+    status = {
+        "syntax": 400,
+        "failed": 400,
+        "too_large": 413,
+        "timeout": 503,
+        "unavailable": 503,
+        "store_error": 502,  # the external store refused or garbled its answer
+        "store_unavailable": 502,
+        "store_timeout": 504,
+    }.get(kind, 503)
     prefix = {
         "syntax": "syntax error in the query: ",
         "too_large": "the result is too large: ",

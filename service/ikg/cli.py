@@ -103,7 +103,33 @@ def _parser() -> argparse.ArgumentParser:
         help="rebuild and reload when a file in vocab/, shapes/, graph/ or queries/ changes; a broken file "
         "keeps the last good graph served",
     )
+    serve_cmd.add_argument(
+        "--store",
+        default=None,
+        help="answer queries from this external SPARQL store's query endpoint (default: $IKG_STORE, else embedded)",
+    )
+    serve_cmd.add_argument(
+        "--store-update", default=None, help="the store's update endpoint, if not the query endpoint's sibling /update"
+    )
     serve_cmd.set_defaults(run=_serve)
+
+    publish_cmd = commands.add_parser(
+        "publish", help="load the built graph into an external SPARQL store, replacing each named graph whole"
+    )
+    publish_cmd.add_argument(
+        "--store", required=True, help="the store's SPARQL query endpoint, e.g. http://host:7878/query"
+    )
+    publish_cmd.add_argument(
+        "--store-update", default=None, help="its update endpoint (default: the query endpoint's sibling /update)"
+    )
+    publish_cmd.add_argument("--root", type=Path, default=Path("."), help="project folder (default: .)")
+    publish_cmd.add_argument("--dist", type=Path, default=None, help="the build to publish (default: ROOT/dist)")
+    publish_cmd.add_argument(
+        "--base-url",
+        default=os.environ.get("IKG_BASE_URL", CANONICAL_BASE),
+        help="public base URL of the IRIs, for a build made first (default: $IKG_BASE_URL or the canonical base)",
+    )
+    publish_cmd.set_defaults(run=_publish)
 
     export_cmd = commands.add_parser(
         "export", help="write the measures (of one report edition, or all) as a spreadsheet template"
@@ -202,6 +228,8 @@ def _serve(args: argparse.Namespace) -> int:
         query_timeout=args.query_timeout,
         query_workers=args.query_workers,
         watch=args.watch,
+        store=args.store,
+        store_update=args.store_update,
     )
     try:
         serve(settings)
@@ -270,6 +298,32 @@ def _import(args: argparse.Namespace) -> int:
         )
     else:
         print(words["unchanged"].format(source=args.file.name, rows=result.measures, edition=args.edition))
+    return 0
+
+
+def _publish(args: argparse.Namespace) -> int:
+    from .external_store import StoreEndpoints
+    from .publish import PublishError, publish
+    from .serve import needs_build
+
+    dist = args.dist or args.root / "dist"
+    try:
+        endpoints = StoreEndpoints.from_url(args.store, args.store_update)
+        reason = needs_build(args.root, dist, args.base_url)
+        if reason:
+            print(f"building first: {reason}", file=sys.stderr)
+            build(args.root, dist, args.base_url)
+        report = publish(dist, endpoints)
+    except DataError as error:
+        _report(error.problems, os.environ.get("IKG_LANG", "de"))
+        return 1
+    except (PublishError, ValueError, OSError) as error:
+        print(f"ikg publish: {error}", file=sys.stderr)
+        print("ikg publish: nothing was replaced where the store runs an update as one transaction", file=sys.stderr)
+        return 1
+    for graph, count in sorted(report.graphs.items()):
+        print(f"{count:>8} triples  <{graph}>")
+    print(f"published {report.triples} triples in {len(report.graphs)} named graphs to {endpoints.query}")
     return 0
 
 

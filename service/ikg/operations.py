@@ -18,6 +18,7 @@ WORDS = {
         "modified": "Stand der Daten",
         "triples": "Aussagen",
         "workers": "Abfrage-Prozesse",
+        "store": "SPARQL-Speicher",
         "watching": "Beobachtet die Quelldateien",
         "yes": "ja",
         "no": "nein",
@@ -35,6 +36,7 @@ WORDS = {
         "modified": "data as of",
         "triples": "statements",
         "workers": "query processes",
+        "store": "SPARQL store",
         "watching": "Watching the source files",
         "yes": "yes",
         "no": "no",
@@ -51,16 +53,19 @@ WORDS = {
 def add_operation_routes(app: FastAPI, publication, reloader) -> None:  # type: ignore[no-untyped-def]
     settings = publication.settings
 
-    def status() -> dict:
+    async def status() -> dict:
         manifest = publication.manifest
-        alive = publication.workers.alive()
+        workers = publication.workers
+        answering = await workers.check()  # the external store is asked; the embedded workers are counted
         return {
-            "status": "ok" if alive else "unavailable",
+            "status": "ok" if answering else "unavailable",
             "graph_version": manifest["graph_version"],
             "modified": manifest.get("modified"),
             "triples": manifest["statistics"]["triples"],
             "base": settings.public_base,
-            "query_workers": alive,
+            "query_workers": workers.alive(),
+            "store": settings.store or "embedded",
+            "store_problem": None if answering else getattr(workers, "last_problem", "no query worker is alive"),
             "watching": settings.watch,
             "reload_running": publication.reloads.running,
             "last_reload": publication.reloads.as_dict(),
@@ -70,14 +75,14 @@ def add_operation_routes(app: FastAPI, publication, reloader) -> None:  # type: 
         "/health", summary="Status for load balancers: 200 while queries can be answered, else 503", tags=["service"]
     )
     async def health() -> Response:
-        body = status()
+        body = await status()
         return JSONResponse(
             body, status_code=200 if body["status"] == "ok" else 503, headers={"Cache-Control": "no-store"}
         )
 
     @app.get("/status", include_in_schema=False)
     async def status_page(request: Request) -> Response:
-        body = status()
+        body = await status()
         if page_format(request, ("text/html", "application/json")) == "application/json":
             return JSONResponse(body, headers={"Cache-Control": "no-store", "Vary": "Accept"})
         lang = page_language(request)

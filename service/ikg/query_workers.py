@@ -102,6 +102,9 @@ class QueryWorkers:
         """How many workers can answer now or after their current query."""
         return sum(w.process.is_alive() for w in self._all)
 
+    async def check(self) -> bool:
+        return self.alive() > 0
+
     async def retire(self) -> None:
         """Stops the workers once the queries they are running have finished (or hit the time limit)."""
         self._closing = True  # a worker that times out is not replaced

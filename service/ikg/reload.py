@@ -19,6 +19,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .backends import QueryBackend, backend_for
+from .external_store import StoreEndpoints
+from .publish import PublishError, publish
 from .published import Published
 from .query_workers import QueryWorkers
 
@@ -96,16 +99,21 @@ class Reloader:
             published = Published.load(
                 self.settings.root, staging, self.settings.public_base, self.settings.cache_entries
             )
-            workers = QueryWorkers(staging / "ikg.nq.gz", self.settings.query_workers, self.settings.query_timeout)
+            if self.settings.store:
+                await asyncio.to_thread(
+                    publish, staging, StoreEndpoints.from_url(self.settings.store, self.settings.store_update)
+                )
+            workers = backend_for(self.settings, staging)
             await workers.start()
-        except (OSError, ValueError, KeyError) as problem:
+        except (OSError, ValueError, KeyError, PublishError) as problem:
             shutil.rmtree(staging, ignore_errors=True)
             return self._result(False, trigger, started, None, [f"the new build cannot be served: {problem}"])
         # From here to the swap nothing awaits: no request runs between moving the folders and the state.
         retired = dist.with_name(f".{dist.name}.retired-{os.getpid()}-{time.monotonic_ns()}")
         os.replace(dist, retired)
         os.replace(staging, dist)
-        workers.dump = dist / "ikg.nq.gz"  # where a replacement worker loads from from now on
+        if isinstance(workers, QueryWorkers):
+            workers.dump = dist / "ikg.nq.gz"  # where a replacement worker loads from from now on
         old = self.publication.swap(dataclasses.replace(published, dist=dist), workers)
         task = asyncio.get_running_loop().create_task(self._retire(old, retired))
         self._retiring.add(task)
@@ -136,7 +144,7 @@ class Reloader:
         ]
         return process.returncode == 0, [line for line in lines if line.strip()]
 
-    async def _retire(self, workers: QueryWorkers, retired: Path) -> None:
+    async def _retire(self, workers: QueryBackend, retired: Path) -> None:
         await workers.retire()
         shutil.rmtree(retired, ignore_errors=True)
 

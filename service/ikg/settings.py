@@ -21,6 +21,8 @@ class Settings:
     watch: bool = False  # rebuild and reload when a source file changes
     watch_interval: float = 1.0
     reload_token: str | None = None  # enables POST /admin/reload; from IKG_RELOAD_TOKEN only, never the command line
+    store: str | None = None  # an external SPARQL store's query endpoint; None: the embedded store
+    store_update: str | None = None  # its update endpoint, when not the query endpoint's sibling /update
 
     @property
     def public_base(self) -> str:
@@ -42,6 +44,8 @@ class Settings:
             "max_result_bytes": int(env.get("IKG_MAX_RESULT_BYTES", cls.max_result_bytes)),
             "watch_interval": float(env.get("IKG_WATCH_INTERVAL", cls.watch_interval)),
             "reload_token": env.get("IKG_RELOAD_TOKEN") or None,
+            "store": env.get("IKG_STORE") or None,
+            "store_update": env.get("IKG_STORE_UPDATE") or None,
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]

@@ -1,0 +1,34 @@
+"""Where queries are answered: the embedded store in worker processes (default) or an external SPARQL store.
+
+Both take a QueryJob and give a QueryOutcome; nothing above this interface knows which one it talks to.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+from .build import read_manifest
+from .query_workers import QueryJob, QueryOutcome, QueryWorkers
+from .settings import Settings
+
+
+class QueryBackend(Protocol):
+    async def start(self) -> None: ...
+    async def run(self, job: QueryJob) -> QueryOutcome: ...
+    async def check(self) -> bool: ...
+    def alive(self) -> int: ...
+    async def retire(self) -> None: ...
+    async def close(self) -> None: ...
+
+
+def backend_for(settings: Settings, dist: Path) -> QueryBackend:
+    """The external store when one is configured, else workers on the build's dump in `dist`."""
+    if settings.store:
+        from .external_store import ExternalStore, StoreEndpoints
+
+        graphs = tuple(read_manifest(dist)["statistics"]["graphs"])
+        return ExternalStore(
+            StoreEndpoints.from_url(settings.store, settings.store_update), settings.query_timeout, graphs
+        )
+    return QueryWorkers(dist / "ikg.nq.gz", settings.query_workers, settings.query_timeout)

@@ -1,0 +1,92 @@
+"""`ikg publish --store URL`: the built graph, named graph by named graph, into an external SPARQL store.
+
+All graphs go in one SPARQL 1.1 Update request (DROP SILENT GRAPH, then INSERT DATA, per graph): a store
+that runs an update as one transaction (Oxigraph, Fuseki with TDB2) either takes the whole build or keeps
+every graph it had. Afterwards each graph is counted in the store and compared with the build.
+"""
+
+from __future__ import annotations
+
+import gzip
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+
+from .external_store import StoreEndpoints, first_line
+
+# A store applying a large update may take a while; publishing is not a query.
+PUBLISH_TIMEOUT = 300.0
+_COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+
+
+class PublishError(Exception):
+    """The store refused the graphs or went away; what it holds is what it held before, where it can."""
+
+
+@dataclass(frozen=True)
+class PublishReport:
+    graphs: dict[str, int]  # triples per named graph, as built and as the store now holds them
+
+    @property
+    def triples(self) -> int:
+        return sum(self.graphs.values())
+
+
+def graphs_of(dist: Path) -> dict[str, list[ox.Triple]]:
+    """The build's quads, by named graph."""
+    grouped: dict[str, list[ox.Triple]] = defaultdict(list)
+    for quad in ox.parse(gzip.decompress((dist / "ikg.nq.gz").read_bytes()), format=ox.RdfFormat.N_QUADS):
+        if isinstance(quad.graph_name, ox.NamedNode):
+            grouped[quad.graph_name.value].append(ox.Triple(quad.subject, quad.predicate, quad.object))
+    return dict(grouped)
+
+
+def update_text(graphs: dict[str, list[ox.Triple]]) -> str:
+    """One SPARQL Update replacing each graph whole; N-Triples is valid inside INSERT DATA."""
+    parts = []
+    for name, triples in sorted(graphs.items()):
+        body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+        parts.append(f"DROP SILENT GRAPH <{name}> ;\nINSERT DATA {{ GRAPH <{name}> {{\n{body}}} }}")
+    return " ;\n".join(parts)
+
+
+def publish(dist: Path, endpoints: StoreEndpoints) -> PublishReport:
+    if endpoints.update is None:
+        raise PublishError(
+            f"no update endpoint for {endpoints.query}; give it with --store-update (Oxigraph and Fuseki: .../update)"
+        )
+    graphs = graphs_of(dist)
+    with httpx.Client(auth=endpoints.auth, timeout=PUBLISH_TIMEOUT) as client:
+        try:
+            response = client.post(
+                endpoints.update,
+                content=update_text(graphs).encode("utf-8"),
+                headers={"Content-Type": "application/sparql-update; charset=utf-8"},
+            )
+        except httpx.HTTPError as problem:
+            raise PublishError(f"the SPARQL store at {endpoints.host} went away while loading: {problem}") from problem
+        if response.status_code not in (200, 204):
+            raise PublishError(
+                f"the SPARQL store refused the graphs ({response.status_code}): {first_line(response.text)}"
+            )
+        held = _counts(client, endpoints)
+    built = {name: len(set(triples)) for name, triples in graphs.items()}
+    differing = {name: (count, held.get(name, 0)) for name, count in built.items() if held.get(name, 0) != count}
+    if differing:
+        detail = "; ".join(f"<{g}>: built {b}, stored {s}" for g, (b, s) in sorted(differing.items()))
+        raise PublishError(f"the store does not hold what was built: {detail}")
+    return PublishReport(built)
+
+
+def _counts(client: httpx.Client, endpoints: StoreEndpoints) -> dict[str, int]:
+    try:
+        response = client.post(
+            endpoints.query, data={"query": _COUNTS}, headers={"Accept": "application/sparql-results+json"}
+        )
+        rows = response.json()["results"]["bindings"]
+    except (httpx.HTTPError, ValueError, KeyError) as problem:
+        raise PublishError(f"the graphs were sent, but the store cannot be asked what it holds: {problem}") from problem
+    return {row["g"]["value"]: int(row["n"]["value"]) for row in rows}

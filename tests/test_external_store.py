@@ -1,0 +1,227 @@
+"""ikg in front of an external SPARQL store: publishing into a real Oxigraph server, and what happens when the
+store dies, comes back, answers garbage or answers too slowly."""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+import pytest
+
+from conftest import ROOT, run_ikg
+from server import OxigraphServer, RunningServer, start, start_external
+
+
+def _store_graphs(store: OxigraphServer) -> dict[str, ox.Dataset]:
+    response = httpx.post(
+        store.query,
+        data={"query": "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"},
+        headers={"Accept": "application/n-triples"},
+    )
+    assert response.status_code == 200
+    names = httpx.post(
+        store.query,
+        data={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"},
+        headers={"Accept": "application/sparql-results+json"},
+    ).json()["results"]["bindings"]
+    graphs = {}
+    for row in names:
+        name = row["g"]["value"]
+        body = httpx.post(
+            store.query,
+            data={"query": f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}"},
+            headers={"Accept": "application/n-triples"},
+        ).content
+        graphs[name] = _canonical(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
+    return graphs
+
+
+def _canonical(triples) -> ox.Dataset:  # type: ignore[no-untyped-def]
+    dataset = ox.Dataset([ox.Quad(t.subject, t.predicate, t.object) for t in triples])
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return dataset
+
+
+def _built_graphs(dist: Path) -> dict[str, ox.Dataset]:
+    grouped: dict[str, list] = {}
+    for quad in ox.parse(gzip.decompress((dist / "ikg.nq.gz").read_bytes()), format=ox.RdfFormat.N_QUADS):
+        grouped.setdefault(quad.graph_name.value, []).append(quad.triple)
+    return {name: _canonical(triples) for name, triples in grouped.items()}
+
+
+def _publish(store: OxigraphServer, dist: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    return run_ikg("publish", "--store", store.query, "--dist", str(dist), *options)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[OxigraphServer]:
+    running = OxigraphServer(tmp_path).start()
+    yield running
+    running.stop()
+
+
+# Publishing
+
+
+def test_what_was_built_is_what_the_store_holds(store: OxigraphServer, tmp_path: Path) -> None:
+    result = _publish(store, tmp_path / "dist")
+    assert result.returncode == 0, result.stderr
+    assert "published 3823 triples in 12 named graphs" in result.stdout
+    assert _store_graphs(store) == _built_graphs(tmp_path / "dist")
+
+
+def test_publishing_replaces_each_graph_whole_and_leaves_others_alone(store: OxigraphServer, tmp_path: Path) -> None:
+    assert _publish(store, tmp_path / "dist").returncode == 0
+    measures = "https://ikg.example/leverkusen/graph/measures"
+    update = (
+        f"INSERT DATA {{ GRAPH <{measures}> {{ <urn:x:stale> <urn:x:p> 'left over' }} "
+        "GRAPH <urn:x:someone-else> { <urn:x:a> <urn:x:b> 'theirs' } }"
+    )
+    assert httpx.post(store.query.replace("/query", "/update"), data={"update": update}).status_code == 204
+    assert _publish(store, tmp_path / "dist").returncode == 0
+    held = _store_graphs(store)
+    assert held[measures] == _built_graphs(tmp_path / "dist")[measures]
+    assert "urn:x:someone-else" in held
+
+
+def test_publishing_to_a_dead_store_fails_cleanly(tmp_path: Path) -> None:
+    dead = OxigraphServer(tmp_path)  # never started
+    result = _publish(dead, tmp_path / "dist")
+    assert result.returncode == 1
+    assert f"ikg publish: the SPARQL store at 127.0.0.1:{dead.port} went away while loading" in result.stderr
+
+
+def test_a_refused_publish_leaves_the_previous_graphs(store: OxigraphServer, tmp_path: Path) -> None:
+    assert _publish(store, tmp_path / "dist").returncode == 0
+    before = _store_graphs(store)
+    # The query endpoint does not take updates: the store refuses, and nothing it holds changes.
+    result = _publish(store, tmp_path / "dist", "--store-update", store.query)
+    assert result.returncode == 1
+    assert "ikg publish: the SPARQL store refused the graphs (" in result.stderr
+    assert _store_graphs(store) == before
+
+
+# Faults while serving
+
+
+@pytest.fixture(scope="module")
+def fragile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[OxigraphServer, RunningServer]]:
+    folder = tmp_path_factory.mktemp("fragile")
+    store = OxigraphServer(folder).start()
+    served = start_external(store, ROOT, folder, "--query-timeout", "2")
+    yield store, served
+    served.stop()
+    store.stop()
+
+
+def test_a_dead_store_is_a_502_within_the_time_limit_and_health_says_so(fragile) -> None:  # type: ignore[no-untyped-def]
+    store, served = fragile
+    store.stop()
+    try:
+        started = time.monotonic()
+        response = httpx.get(served.endpoint, params={"query": "ASK { ?s ?p ?o }"}, timeout=30)
+        assert response.status_code == 502
+        assert f"the SPARQL store at 127.0.0.1:{store.port} cannot be reached" in response.text
+        assert time.monotonic() - started < 2.5
+        health = httpx.get(served.base + "health")
+        assert health.status_code == 503
+        assert "cannot be reached" in health.json()["store_problem"]
+    finally:
+        store.start()
+
+
+def test_ikg_recovers_by_itself_when_the_store_returns(fragile) -> None:  # type: ignore[no-untyped-def]
+    store, served = fragile
+    store.stop()
+    assert httpx.get(served.endpoint, params={"query": "ASK {}"}).status_code == 502
+    store.start()
+    assert httpx.get(served.endpoint, params={"query": "ASK { ?s ?p ?o }"}).json() == {"head": {}, "boolean": True}
+    assert httpx.get(served.base + "health").status_code == 200
+
+
+class _Misbehaving(BaseHTTPRequestHandler):
+    """A 'store' that answers every query the same wrong way, chosen by the server's `answer`."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        status, body, delay = self.server.answer  # type: ignore[attr-defined]
+        time.sleep(delay)
+        self.send_response(status)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        with contextlib.suppress(BrokenPipeError):  # ikg hung up on a slow answer, as it should
+            self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def misbehaving(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ThreadingHTTPServer, RunningServer]]:
+    fake = ThreadingHTTPServer(("127.0.0.1", 0), _Misbehaving)
+    fake.answer = (200, b"{}", 0.0)  # type: ignore[attr-defined]
+    fake.daemon_threads = True
+    threading.Thread(target=fake.serve_forever, daemon=True).start()
+    folder = tmp_path_factory.mktemp("misbehaving")
+    served = start(
+        folder / "dist",
+        folder / "serve.log",
+        "--store",
+        f"http://127.0.0.1:{fake.server_address[1]}/query",
+        "--query-timeout",
+        "1",
+        healthy=False,
+    )
+    yield fake, served
+    served.stop()
+    fake.shutdown()
+    fake.server_close()
+
+
+def _answer(misbehaving, status: int, body: bytes, delay: float = 0.0) -> tuple[int, str, float]:  # type: ignore[no-untyped-def]
+    fake, served = misbehaving
+    fake.answer = (status, body, delay)
+    started = time.monotonic()
+    response = httpx.get(served.endpoint, params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 1"}, timeout=30)
+    return response.status_code, response.text, time.monotonic() - started
+
+
+def test_a_store_answering_garbage_is_a_502(misbehaving) -> None:  # type: ignore[no-untyped-def]
+    status, text, _ = _answer(misbehaving, 200, b"this is not a SPARQL result")
+    assert status == 502
+    assert "the SPARQL store's answer is not valid" in text
+
+
+def test_a_store_error_is_a_502_with_its_message(misbehaving) -> None:  # type: ignore[no-untyped-def]
+    status, text, _ = _answer(misbehaving, 500, b"out of memory\n")
+    assert status == 502
+    assert "the SPARQL store answered 500: out of memory" in text
+
+
+def test_a_slow_store_is_a_504_at_the_time_limit(misbehaving) -> None:  # type: ignore[no-untyped-def]
+    status, text, elapsed = _answer(misbehaving, 200, b"{}", delay=5.0)
+    assert status == 504
+    assert "did not answer within the limit of 1 s" in text
+    assert elapsed < 2.0
+
+
+def test_serve_needs_an_http_store_url(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "ikg", "publish", "--store", "ftp://store/query", "--dist", str(tmp_path / "d")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "the store's query endpoint must be an http(s) URL, not 'ftp://store/query'" in result.stderr
