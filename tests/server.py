@@ -94,10 +94,11 @@ class OxigraphServer:
 
     Its data lives in a folder, so that a test can stop it and start it again with the same graphs."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, union_default_graph: bool = False) -> None:
         self.folder = folder
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
+        self.union_default_graph = union_default_graph
 
     @property
     def query(self) -> str:
@@ -106,6 +107,8 @@ class OxigraphServer:
     def start(self) -> OxigraphServer:
         binary = Path(sys.executable).parent / "oxigraph"
         command = [str(binary), "serve", "--location", str(self.folder / "data"), "--bind", f"127.0.0.1:{self.port}"]
+        if self.union_default_graph:
+            command.append("--union-default-graph")
         log = (self.folder / "oxigraph.log").open("ab")
         self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         log.close()

@@ -144,6 +144,7 @@ def test_running_a_query_from_the_editor_shows_a_result_table(browser, server) -
         _set_editor_text(visit.page, "SELECT ?s WHERE { ?s a <http://www.w3.org/ns/org#Organization> } LIMIT 7")
         visit.page.get_by_role("button", name="Abfrage ausführen").click()
         visit.page.wait_for_selector("#results")
+        visit.page.wait_for_load_state("networkidle")  # the result page's own assets, before judging requests
         assert visit.page.locator("#results tbody tr").count() == 7
         assert "LIMIT 7" in _editor_text(visit.page)
         visit.assert_clean()
@@ -155,6 +156,7 @@ def test_ctrl_enter_runs_the_query(browser, server) -> None:  # type: ignore[no-
         visit.page.locator(".CodeMirror").click()
         visit.page.keyboard.press("Control+Enter")
         visit.page.wait_for_selector("#results")
+        visit.page.wait_for_load_state("networkidle")  # the result page's own assets, before judging requests
         assert visit.page.locator("#results tbody tr").count() > 0
 
 
@@ -166,6 +168,7 @@ def test_a_named_query_loads_as_an_example_and_runs(browser, server) -> None:  #
         assert "ikg:actionField" in _editor_text(visit.page)
         visit.page.get_by_role("button", name="Abfrage ausführen").click()
         visit.page.wait_for_selector("#results")
+        visit.page.wait_for_load_state("networkidle")  # the result page's own assets, before judging requests
         assert visit.page.locator("#results tbody tr").count() >= 8
         assert visit.page.get_by_role("link", name="CSV").count() == 1
         visit.screenshot("query-results")

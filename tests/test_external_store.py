@@ -225,3 +225,24 @@ def test_serve_needs_an_http_store_url(tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert "the store's query endpoint must be an http(s) URL, not 'ftp://store/query'" in result.stderr
+
+
+def test_a_store_whose_default_graph_is_the_union_gets_queries_as_they_are(tmp_path: Path) -> None:
+    store = OxigraphServer(tmp_path, union_default_graph=True).start()
+    served = start_external(store, ROOT, tmp_path)
+    try:
+        assert httpx.get(served.base + "health").json()["store_union_default_graph"] is True
+        count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+        answer = httpx.get(served.endpoint, params={"query": count}).json()["results"]["bindings"][0]["n"]["value"]
+        assert answer == "3823"
+        graphs = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+        answer = httpx.get(served.endpoint, params={"query": graphs}).json()["results"]["bindings"][0]["n"]["value"]
+        assert answer == "12"
+    finally:
+        served.stop()
+        store.stop()
+
+
+def test_a_store_with_its_own_default_graph_gets_the_dataset_stated(fragile) -> None:  # type: ignore[no-untyped-def]
+    _store, served = fragile
+    assert httpx.get(served.base + "health").json()["store_union_default_graph"] is False

@@ -63,9 +63,28 @@ class ExternalStore:
         self._client: httpx.AsyncClient | None = None
         self.reachable = True
         self.last_problem = ""
+        self.union_default_graph = False  # found out at start: then queries go to the store as they are
 
     async def start(self) -> None:
         self._client = httpx.AsyncClient(auth=self.endpoints.auth, timeout=httpx.Timeout(self.timeout))
+        self.union_default_graph = await self._default_graph_is_union()
+
+    async def _default_graph_is_union(self) -> bool:
+        """Whether the store's own default graph already holds its named graphs' triples (Oxigraph with
+        --union-default-graph, Fuseki with unionDefaultGraph): then ikg need not state the dataset."""
+        sample = QueryJob(
+            "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER(isIRI(?s) && !isBlank(?o)) } LIMIT 1",
+            CANONICAL_TABLE,
+        )
+        try:
+            rows = (await self._ask(sample, graph_form=False, state_dataset=False)).json()["results"]["bindings"]
+            if not rows:
+                return False
+            triple = " ".join(_term(rows[0][name]) for name in ("s", "p", "o"))
+            ask = QueryJob(f"ASK {{ {triple} }}", CANONICAL_TABLE)
+            return bool((await self._ask(ask, graph_form=False, state_dataset=False)).json()["boolean"])
+        except (httpx.HTTPError, ValueError, KeyError):
+            return False
 
     async def close(self) -> None:
         if self._client is not None:
@@ -89,9 +108,9 @@ class ExternalStore:
         try:
             response = await asyncio.wait_for(self._ask(job, graph_form), timeout=self.timeout)
         except (TimeoutError, httpx.TimeoutException):
-            return self._down(
-                "store_timeout", f"the SPARQL store did not answer within the limit of {self.timeout:g} s"
-            )
+            # Slow is not dead: the store stays counted as reachable.
+            message = f"the SPARQL store did not answer within the limit of {self.timeout:g} s"
+            return QueryOutcome(error="store_timeout", message=message)
         except httpx.HTTPError as problem:
             return self._down(
                 "store_unavailable", f"the SPARQL store at {self.endpoints.host} cannot be reached ({problem})"
@@ -106,12 +125,15 @@ class ExternalStore:
             )
         return _converted(response.content, job, graph_form)
 
-    async def _ask(self, job: QueryJob, graph_form: bool) -> httpx.Response:
+    async def _ask(self, job: QueryJob, graph_form: bool, state_dataset: bool = True) -> httpx.Response:
         if self._client is None:
             await self.start()
         assert self._client is not None
         fields: list[tuple[str, str]] = [("query", job.query)]
-        if job.default_graphs is None and job.named_graphs is None and not has_dataset_clause(job.query):
+        plain = job.default_graphs is None and job.named_graphs is None and not has_dataset_clause(job.query)
+        if not state_dataset or (plain and self.union_default_graph):
+            default, named = (), ()
+        elif plain:
             # The union of all graphs as the default graph, and every graph by name, stated in the protocol's
             # own terms: the same dataset as the embedded store, whatever the store's default graph is.
             default, named = self.graphs, self.graphs
@@ -153,3 +175,13 @@ def _converted(body: bytes, job: QueryJob, graph_form: bool) -> QueryOutcome:
     if serialised is None or len(serialised) > job.max_bytes:
         return QueryOutcome(error="too_large", message=f"the result is larger than {job.max_bytes:,} bytes")
     return QueryOutcome(body=serialised)
+
+
+def _term(binding: dict[str, str]) -> str:
+    """A term of a SPARQL JSON result written back as SPARQL."""
+    if binding["type"] == "uri":
+        return str(ox.NamedNode(binding["value"]))
+    language, datatype = binding.get("xml:lang"), binding.get("datatype")
+    if language:
+        return str(ox.Literal(binding["value"], language=language))
+    return str(ox.Literal(binding["value"], datatype=ox.NamedNode(datatype) if datatype else None))

@@ -65,6 +65,9 @@ def add_operation_routes(app: FastAPI, publication, reloader) -> None:  # type: 
             "base": settings.public_base,
             "query_workers": workers.alive(),
             "store": settings.store or "embedded",
+            # True: the store's default graph is the union of its graphs, queries go as they are; False: ikg
+            # states the dataset with every query.
+            "store_union_default_graph": getattr(workers, "union_default_graph", None),
             "store_problem": None if answering else getattr(workers, "last_problem", "no query worker is alive"),
             "watching": settings.watch,
             "reload_running": publication.reloads.running,

@@ -43,6 +43,7 @@ class Settings:
             "query_workers": int(env["IKG_QUERY_WORKERS"]) if env.get("IKG_QUERY_WORKERS") else None,
             "max_result_bytes": int(env.get("IKG_MAX_RESULT_BYTES", cls.max_result_bytes)),
             "watch_interval": float(env.get("IKG_WATCH_INTERVAL", cls.watch_interval)),
+            "cache_entries": int(env.get("IKG_CACHE_ENTRIES", cls.cache_entries)),
             "reload_token": env.get("IKG_RELOAD_TOKEN") or None,
             "store": env.get("IKG_STORE") or None,
             "store_update": env.get("IKG_STORE_UPDATE") or None,
