@@ -206,7 +206,6 @@ class _Import:
         self.report_exists = edition in found
         others = frozenset(e.graph for year, e in found.items() if year != edition)
         self.view = GraphView(self.store)
-        self.timeless = GraphView(self.store, others | {self.edition_graph})
         self.edition_view = GraphView(self.store, others)
         self.problems: list[Problem] = list(filled.problems)
         self.warnings: list[Problem] = []
@@ -276,12 +275,9 @@ class _Import:
     def add(self, subject: ox.NamedNode | ox.BlankNode, predicate: ox.NamedNode, obj, graph: str) -> None:  # type: ignore[no-untyped-def]
         self.quads.append(ox.Quad(subject, predicate, obj, node(graph)))
 
-    def _says(self, view: GraphView, subject, predicate, obj) -> bool:  # type: ignore[no-untyped-def]
-        return view.has(subject, predicate, obj)
-
     def edition_statement(self, subject: ox.NamedNode, predicate: ox.NamedNode, obj) -> None:  # type: ignore[no-untyped-def]
         """A statement of this edition, unless the graph already says it outside other editions."""
-        if not self._says(self.edition_view, subject, predicate, obj):
+        if not self.edition_view.has(subject, predicate, obj):
             self.add(subject, predicate, obj, self.edition_graph)
 
     # The sheets
