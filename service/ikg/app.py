@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.staticfiles import StaticFiles
 
-from . import dereference, query_page, service_description, sparql_protocol
+from . import dereference, query_inspection, query_page, service_description, sparql_protocol
 from .backends import QueryBackend, backend_for
 from .formats import GRAPH_TYPES, TABLE_TYPES, requested_format, result_formats
 from .named_queries import NamedQuery, ParameterError
@@ -153,6 +153,7 @@ def create_app(settings: Settings) -> FastAPI:
         if watcher is not None:
             watcher.cancel()
         await publication.workers.close()
+        query_inspection.close()
 
     app = FastAPI(
         title="ikg",
@@ -183,6 +184,11 @@ def create_app(settings: Settings) -> FastAPI:
             if request.method == "POST":
                 return error(400, "the request has no query; send it as 'query' or as an application/sparql-query body")
             return await describe_service(request)
+        try:
+            # Long texts are read in a helper process; what follows finds the shape remembered.
+            await query_inspection.inspect(parsed.query)
+        except ProtocolError as problem:
+            return error(problem.status, problem.message)
         requested = request.query_params.getlist("format")
         if "html" in requested or (not requested and _prefers_page(request)):
             return await query_page.render(request, publication, parsed.query)

@@ -7,7 +7,7 @@ from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 
-from .sparql_text import shape
+from .sparql_text import MAX_NESTING, MAX_QUERY_CHARS, shape
 
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
@@ -98,6 +98,12 @@ async def _body_pairs(request: Request) -> list[tuple[str, str]]:
 def query_form(query: str) -> str:
     """The query's form (SELECT, ASK, CONSTRUCT, DESCRIBE); ProtocolError for a query this endpoint refuses."""
     analysed = shape(query)
+    if analysed.length > MAX_QUERY_CHARS:
+        raise ProtocolError(413, f"the query is {analysed.length:,} characters long; the limit is {MAX_QUERY_CHARS:,}")
+    if analysed.depth > MAX_NESTING:
+        raise ProtocolError(
+            400, f"the query nests groups or brackets {analysed.depth} deep; the limit is {MAX_NESTING}"
+        )
     if analysed.uses_service:
         raise ProtocolError(400, "federated queries (SERVICE) are disabled on this endpoint")
     if analysed.form is None:
