@@ -49,12 +49,13 @@ def start(
     root: Path = ROOT,
     port: int | None = None,
     healthy: bool = True,
+    python: Path | None = None,
 ) -> RunningServer:
     """`healthy=False` for a server whose store is meant to misbehave: any answer from /health will do."""
     port = port or free_port()
     base = f"http://127.0.0.1:{port}/"
     command = [
-        sys.executable,
+        str(python or sys.executable),
         "-m",
         "ikg",
         "serve",
