@@ -120,26 +120,41 @@ class QueryWorkers:
             self._place(worker, lane)
 
     async def run(self, job: QueryJob) -> QueryOutcome:
-        worker = self._general.take()
-        if worker is None and self._may_go_quick(job):
-            quick = self._quick.take()
-            if quick is not None:
-                outcome = await self._attempt(quick, job, self.limits.quick_limit)
-                if outcome is not None:
-                    return outcome
-                self._overran(job)
+        worker = await self._acquire(self._may_go_quick(job))
+        if worker is not None and worker.lane is self._quick:
+            outcome = await self._attempt(worker, job, self.limits.quick_limit)
+            if outcome is not None:
+                return outcome
+            self._overran(job)
+            worker = await self._acquire(quick=False)
         if worker is None:
-            try:
-                worker = await self._general.wait(self.limits.queue_timeout)
-            except TimeoutError:
-                return QueryOutcome(
-                    error="busy",
-                    message=f"all {self.size} query workers stayed busy for {self.limits.queue_timeout:g} s",
-                )
+            return QueryOutcome(
+                error="busy", message=f"all {self.size} query workers stayed busy for {self.limits.queue_timeout:g} s"
+            )
         outcome = await self._attempt(worker, job, self.timeout)
         if outcome is None:
             return QueryOutcome(error="timeout", message=f"the query ran longer than the limit of {self.timeout:g} s")
         return outcome
+
+    async def _acquire(self, quick: bool) -> _Worker | None:
+        """A general worker, or when `quick` and none is free a quick-lane one, whichever is free first;
+        None when none became free within the queue's limit."""
+        lanes = [self._general, self._quick] if quick and self._quick.size else [self._general]
+        for lane in lanes:
+            worker = lane.take()
+            if worker is not None:
+                return worker
+        waits = [asyncio.ensure_future(lane.wait(self.limits.queue_timeout)) for lane in lanes]
+        try:
+            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for wait in waits:
+                wait.cancel()
+            await asyncio.gather(*waits, return_exceptions=True)
+        got = [w.result() for w in waits if not w.cancelled() and w.exception() is None]
+        for extra in got[1:]:  # both lanes answered at once: the general worker is kept, the other goes back
+            self._place(extra, extra.lane)
+        return got[0] if got else None
 
     async def _attempt(self, worker: _Worker, job: QueryJob, limit: float) -> QueryOutcome | None:
         """The worker's outcome, or None when the query ran past `limit` and its worker was replaced."""
@@ -232,6 +247,16 @@ class QueryWorkers:
     def alive(self) -> int:
         """How many general workers can answer now or after their current query."""
         return sum(w.process.is_alive() for w in self._all if w.lane is self._general)
+
+    @property
+    def busy(self) -> int:
+        """General workers running a query now."""
+        return sum(w.lane is self._general for w in self._all) - self._general.idle.qsize()
+
+    @property
+    def waiting(self) -> int:
+        """Queries waiting for a general worker."""
+        return self._general.waiting
 
     async def check(self) -> bool:
         return self.alive() > 0
