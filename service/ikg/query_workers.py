@@ -114,10 +114,14 @@ class QueryWorkers:
         self._closing = False
 
     async def start(self) -> None:
-        lanes = [self._general] * self._general.size + [self._quick] * self._quick.size + [None]
-        workers = await asyncio.gather(*(self._spawn() for _ in lanes))
-        for worker, lane in zip(workers, lanes, strict=True):
-            self._place(worker, lane)
+        """Returns when the general workers answer; the quick lane and the spare follow in the background
+        (a reload need not wait for them, and the quick lane only helps once the general ones are busy)."""
+        workers = await asyncio.gather(*(self._spawn() for _ in range(self._general.size)))
+        for worker in workers:
+            self._place(worker, self._general)
+        self._owed.extend([self._quick] * self._quick.size)
+        for _ in range(self._quick.size + 1):
+            self._spawn_replacement()
 
     async def run(self, job: QueryJob) -> QueryOutcome:
         worker = await self._acquire(self._may_go_quick(job))
@@ -219,6 +223,10 @@ class QueryWorkers:
             self._place(spare, worker.lane)
         elif worker.lane is not None:
             self._owed.append(worker.lane)
+        self._spawn_replacement()
+
+    def _spawn_replacement(self) -> None:
+        """A new worker for the first lane short of one, or else as the spare, once it has loaded."""
         task = asyncio.get_running_loop().create_task(self._spawn())
         self._spawning.add(task)
         task.add_done_callback(self._replacement_ready)
