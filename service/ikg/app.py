@@ -15,13 +15,13 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.staticfiles import StaticFiles
 
-from . import dereference, query_inspection, query_page, service_description, sparql_protocol
+from . import clients, dereference, query_inspection, query_page, service_description, sparql_protocol
 from .backends import QueryBackend, backend_for
 from .formats import GRAPH_TYPES, TABLE_TYPES, requested_format, result_formats
 from .named_queries import NamedQuery, ParameterError
 from .negotiation import choose
 from .published import Published
-from .query_workers import QueryJob
+from .query_workers import QueryJob, QueryOutcome
 from .reload import Reloader, ReloadLog
 from .responses import (
     SecurityHeaders,
@@ -45,9 +45,12 @@ class Publication:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.current = Published.load(settings.root, settings.dist, settings.public_base, settings.cache_entries)
+        self.current = Published.load(
+            settings.root, settings.dist, settings.public_base, settings.cache_entries, settings.cache_bytes
+        )
         self.workers: QueryBackend = backend_for(settings, settings.dist)
         self.reloads = ReloadLog()
+        self.in_flight = clients.ClientLimit(settings.client_queries)
 
     @property
     def manifest(self) -> dict:
@@ -102,13 +105,28 @@ class Publication:
         key = (query, default_graphs, named_graphs, media_type)
         cached = self.cache.get(key)
         if cached is None:
-            outcome = await self.workers.run(
-                QueryJob(query, media_type, default_graphs, named_graphs, self.settings.max_result_bytes)
-            )
+            cache = self.cache  # the build the query runs on, even if a reload swaps in another meanwhile
+            client = clients.current()
+            address = client.address if client is not None else ""
+            job = QueryJob(query, media_type, default_graphs, named_graphs, self.settings.max_result_bytes, address)
+            outcome = await self._run(job, client)
             if outcome.error is not None:
                 return _outcome_error(outcome.error, outcome.message)
-            cached = self.cache.put(key, outcome.body)
+            cached = cache.put(key, outcome.body)
         return cached
+
+    async def _run(self, job: QueryJob, client: clients.Client | None) -> QueryOutcome:
+        """The job's outcome, within the client's share of the workers and only while the client waits."""
+        if client is not None and client.is_gone:
+            return QueryOutcome(error="gone", message="the client closed the connection")
+        if not self.in_flight.enter(job.client):
+            limit = self.settings.client_queries
+            return QueryOutcome(error="client_busy", message=f"{limit} queries from this address are already running")
+        try:
+            outcome = await clients.unless_gone(client, self.workers.run(job))
+        finally:
+            self.in_flight.leave(job.client)
+        return outcome or QueryOutcome(error="gone", message="the client closed the connection")
 
 
 def _prefers_page(request: Request) -> bool:
@@ -123,6 +141,10 @@ def _outcome_error(kind: str, message: str) -> Response:
         "failed": 400,
         "too_large": 413,
         "timeout": 503,
+        "memory": 503,
+        "busy": 503,  # no general worker became free within the queue's own limit
+        "client_busy": 429,
+        "gone": 499,  # nobody reads it: the client hung up, its query was stopped
         "unavailable": 503,
         "store_error": 502,  # the external store refused or garbled its answer
         "store_unavailable": 502,
@@ -132,11 +154,26 @@ def _outcome_error(kind: str, message: str) -> Response:
         "syntax": "syntax error in the query: ",
         "too_large": "the result is too large: ",
         "timeout": "query stopped: ",
+        "memory": "query stopped: ",
+        "busy": "query not started: ",
+        "client_busy": "too many queries at once: ",
     }.get(kind, "")
-    hint = {"too_large": "; add a LIMIT or narrow the query", "timeout": "; narrow the query or add a LIMIT"}.get(
-        kind, ""
-    )
-    return error(status, f"{prefix}{message}{hint}")
+    hint = {
+        "too_large": "; add a LIMIT or narrow the query",
+        "timeout": "; narrow the query or add a LIMIT",
+        "memory": "; narrow the query or add a LIMIT",
+        "busy": "; please retry shortly",
+        "client_busy": "; wait for their answers before sending more",
+    }.get(kind, "")
+    response = error(status, f"{prefix}{message}{hint}")
+    if kind in RETRY_AFTER:
+        response.headers["Retry-After"] = RETRY_AFTER[kind]
+    return response
+
+
+# Seconds a refused client should wait: long enough for a short query elsewhere to finish, short enough
+# not to stall an interactive user.
+RETRY_AFTER = {"busy": "5", "client_busy": "2"}
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -169,6 +206,7 @@ def create_app(settings: Settings) -> FastAPI:
         expose_headers=["ETag", "Content-Type"],
     )
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(clients.ClientTracking)
     app.state.publication = publication
     app.mount("/static", StaticFiles(packages=[("ikg", "static")]), name="static")
     # The front-end packages `ikg assets` fetched; absent until then, and the pages work without them.

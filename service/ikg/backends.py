@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Protocol
 
 from .build import read_manifest
-from .query_workers import QueryJob, QueryOutcome, QueryWorkers
+from .query_workers import QueryJob, QueryOutcome, QueryWorkers, WorkerLimits
 from .settings import Settings
 
 
@@ -31,4 +31,4 @@ def backend_for(settings: Settings, dist: Path) -> QueryBackend:
         return ExternalStore(
             StoreEndpoints.from_url(settings.store, settings.store_update), settings.query_timeout, graphs
         )
-    return QueryWorkers(dist / "ikg.nq.gz", settings.query_workers, settings.query_timeout)
+    return QueryWorkers(dist / "ikg.nq.gz", settings.query_workers, WorkerLimits.from_settings(settings))

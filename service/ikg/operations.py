@@ -64,6 +64,9 @@ def add_operation_routes(app: FastAPI, publication, reloader) -> None:  # type: 
             "triples": manifest["statistics"]["triples"],
             "base": settings.public_base,
             "query_workers": workers.alive(),
+            "query_workers_busy": getattr(workers, "busy", None),  # None for an external store
+            "queries_waiting": getattr(workers, "waiting", None),
+            "result_cache_bytes": publication.cache.bytes,
             "store": settings.store or "embedded",
             # True: the store's default graph is the union of its graphs, queries go as they are; False: ikg
             # states the dataset with every query.

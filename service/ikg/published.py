@@ -37,14 +37,16 @@ class Published:
     dumps: dict[str, dict]  # by file name, as the build listed them, with a readable format name
 
     @classmethod
-    def load(cls, root: Path, dist: Path, public_base: str, cache_entries: int) -> Published:
+    def load(
+        cls, root: Path, dist: Path, public_base: str, cache_entries: int, cache_bytes: int = 64_000_000
+    ) -> Published:
         manifest = read_manifest(dist)
         catalogues = {profile: RdfDocument.read(dist / catalogue_file(profile)) for profile in PROFILES}
         return cls(
             dist=dist,
             manifest=manifest,
             queries=load_all(root / "queries", BaseRewriter(CANONICAL_BASE, public_base)),
-            cache=ResultCache(manifest["graph_version"], cache_entries),
+            cache=ResultCache(manifest["graph_version"], cache_entries, cache_bytes),
             config=load_config(root),
             catalogues=catalogues,
             void=RdfDocument.read(dist / VOID_FILE),

@@ -5,6 +5,14 @@ finishes, so a query thread could not be stopped. Each worker process holds its 
 store; a query past the time limit gets its worker killed (freeing the core at once) and a new worker
 started in its place. A result is serialised completely in the worker, under a size cap, before the
 HTTP status is decided: a client never gets a 200 with a cut-off body.
+
+No query may take the host down or every worker with it. Each worker runs under a memory limit
+(RLIMIT_DATA: what it holds after loading the store plus a budget); a query that passes it ends its
+worker (Rust aborts on a failed allocation) and is answered as such. Heavy queries cannot starve short
+ones: besides the general workers there is a small quick lane, used only while every general worker
+is busy, in which a query may run for a short while; one that overruns it is stopped there and waits
+for a general worker like any other, and its text and its client skip the quick lane from then on.
+A warm spare takes the place of a killed worker at once, so the quick lane keeps answering under attack.
 """
 
 from __future__ import annotations
@@ -15,12 +23,19 @@ import gzip
 import multiprocessing
 import multiprocessing.connection
 import os
+import resource
+import signal
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from .settings import Settings
 from .sparql_text import has_dataset_clause
+
+MEMORY_EXIT = 75  # a worker whose Python code ran out of memory exits with this
+HEAVY_REMEMBERED = 1024  # query texts known to overrun the quick lane
 
 
 @dataclass(frozen=True)
@@ -30,42 +45,128 @@ class QueryJob:
     default_graphs: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
     max_bytes: int = 50_000_000
+    client: str = ""  # the asking client's address; one whose query overran the quick lane stays out of it
 
 
 @dataclass(frozen=True)
 class QueryOutcome:
     body: bytes = b""
-    error: str | None = None  # "syntax", "too_large", "timeout", "unavailable", "failed"
+    error: str | None = None  # "syntax", "too_large", "timeout", "memory", "busy", "unavailable", "failed"
     message: str = ""
 
 
+@dataclass(frozen=True)
+class WorkerLimits:
+    timeout: float = 10.0  # seconds a query may run in a general worker
+    queue_timeout: float = 10.0  # seconds a query may wait for a general worker
+    quick_workers: int = 1
+    quick_limit: float = 1.0  # seconds a query may run in the quick lane
+    memory_mb: int = 1024  # what a query may allocate on top of the loaded store; 0: no limit
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> WorkerLimits:
+        return cls(
+            settings.query_timeout,
+            settings.queue_timeout,
+            settings.quick_workers,
+            settings.quick_limit,
+            settings.worker_memory_mb,
+        )
+
+
+class _Lane:
+    """Workers of one kind with the queries waiting for them, first come first served."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.idle: asyncio.Queue[_Worker] = asyncio.Queue()
+        self.waiting = 0
+
+    def take(self) -> _Worker | None:
+        """An idle worker now, unless earlier queries are already waiting for one."""
+        if self.waiting or self.idle.empty():
+            return None
+        return self.idle.get_nowait()
+
+    async def wait(self, timeout: float) -> _Worker:
+        self.waiting += 1
+        try:
+            return await asyncio.wait_for(self.idle.get(), timeout=timeout)
+        finally:
+            self.waiting -= 1
+
+
 class QueryWorkers:
-    def __init__(self, dump: Path, size: int | None = None, timeout: float = 10.0) -> None:
+    def __init__(self, dump: Path, size: int | None = None, limits: WorkerLimits | None = None) -> None:
         self.dump = dump
         self.size = size or max(2, os.cpu_count() or 2)
-        self.timeout = timeout
+        self.limits = limits or WorkerLimits()
+        self.timeout = self.limits.timeout
         self._context = multiprocessing.get_context("spawn")
-        self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
+        self._general = _Lane(self.size)
+        self._quick = _Lane(max(0, self.limits.quick_workers))
+        self._spare: _Worker | None = None
+        self._owed: list[_Lane] = []  # lanes short of a worker until a replacement is ready
+        self._spawning: set[asyncio.Task[_Worker]] = set()
         self._all: set[_Worker] = set()
+        self._heavy: OrderedDict[str, None] = OrderedDict()
+        self._barred: dict[str, float] = {}  # client → until when it stays out of the quick lane
         self._closing = False
 
     async def start(self) -> None:
-        workers = await asyncio.gather(*(self._spawn() for _ in range(self.size)))
+        """Returns when the general workers answer; the quick lane and the spare follow in the background
+        (a reload need not wait for them, and the quick lane only helps once the general ones are busy)."""
+        workers = await asyncio.gather(*(self._spawn() for _ in range(self._general.size)))
         for worker in workers:
-            self._idle.put_nowait(worker)
+            self._place(worker, self._general)
+        self._owed.extend([self._quick] * self._quick.size)
+        for _ in range(self._quick.size + 1):
+            self._spawn_replacement()
 
     async def run(self, job: QueryJob) -> QueryOutcome:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.timeout
+        worker = await self._acquire(self._may_go_quick(job))
+        if worker is not None and worker.lane is self._quick:
+            outcome = await self._attempt(worker, job, self.limits.quick_limit)
+            if outcome is not None:
+                return outcome
+            self._overran(job)
+            worker = await self._acquire(quick=False)
+        if worker is None:
+            return QueryOutcome(
+                error="busy", message=f"all {self.size} query workers stayed busy for {self.limits.queue_timeout:g} s"
+            )
+        outcome = await self._attempt(worker, job, self.timeout)
+        if outcome is None:
+            return QueryOutcome(error="timeout", message=f"the query ran longer than the limit of {self.timeout:g} s")
+        return outcome
+
+    async def _acquire(self, quick: bool) -> _Worker | None:
+        """A general worker, or when `quick` and none is free a quick-lane one, whichever is free first;
+        None when none became free within the queue's limit."""
+        lanes = [self._general, self._quick] if quick and self._quick.size else [self._general]
+        for lane in lanes:
+            worker = lane.take()
+            if worker is not None:
+                return worker
+        waits = [asyncio.ensure_future(lane.wait(self.limits.queue_timeout)) for lane in lanes]
         try:
-            worker = await asyncio.wait_for(self._idle.get(), timeout=self.timeout)
-        except TimeoutError:
-            return QueryOutcome(error="timeout", message=f"no query worker became free within {self.timeout:g} s")
+            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for wait in waits:
+                wait.cancel()
+            await asyncio.gather(*waits, return_exceptions=True)
+        got = [w.result() for w in waits if not w.cancelled() and w.exception() is None]
+        for extra in got[1:]:  # both lanes answered at once: the general worker is kept, the other goes back
+            self._place(extra, extra.lane)
+        return got[0] if got else None
+
+    async def _attempt(self, worker: _Worker, job: QueryJob, limit: float) -> QueryOutcome | None:
+        """The worker's outcome, or None when the query ran past `limit` and its worker was replaced."""
         try:
-            outcome = await asyncio.wait_for(worker.ask(job), timeout=max(0.001, deadline - loop.time()))
+            outcome = await asyncio.wait_for(worker.ask(job), timeout=limit)
         except TimeoutError:
             self._replace(worker)
-            return QueryOutcome(error="timeout", message=f"the query ran longer than the limit of {self.timeout:g} s")
+            return None
         except asyncio.CancelledError:
             # The client went away mid-query. The worker will still send its answer, which the next job
             # would read as its own: a worker in that state is never reused.
@@ -73,24 +174,77 @@ class QueryWorkers:
             raise
         except (EOFError, OSError):
             self._replace(worker)
+            if worker.ran_out_of_memory():
+                return self._out_of_memory()
             return QueryOutcome(error="unavailable", message="the query worker ended unexpectedly; please retry")
-        self._idle.put_nowait(worker)
+        if outcome.error == "memory":
+            self._replace(worker)  # after a MemoryError nothing vouches for the worker's state
+            return self._out_of_memory()
+        self._place(worker, worker.lane)
         return outcome
+
+    def _out_of_memory(self) -> QueryOutcome:
+        return QueryOutcome(
+            error="memory", message=f"the query needed more than the memory limit of {self.limits.memory_mb:,} MB"
+        )
+
+    def _may_go_quick(self, job: QueryJob) -> bool:
+        until = self._barred.get(job.client)
+        return (
+            self._quick.size > 0
+            and job.query not in self._heavy
+            and (until is None or until <= asyncio.get_running_loop().time())
+        )
+
+    def _overran(self, job: QueryJob) -> None:
+        self._heavy[job.query] = None
+        while len(self._heavy) > HEAVY_REMEMBERED:
+            self._heavy.popitem(last=False)
+        if job.client:
+            now = asyncio.get_running_loop().time()
+            self._barred = {c: t for c, t in self._barred.items() if t > now}
+            self._barred[job.client] = now + self.timeout
+
+    def _place(self, worker: _Worker, lane: _Lane | None) -> None:
+        """Puts a worker to work in `lane`, or keeps it as the warm spare."""
+        worker.lane = lane
+        if lane is None:
+            self._spare = worker
+        else:
+            lane.idle.put_nowait(worker)
 
     def _replace(self, worker: _Worker) -> None:
         worker.kill()
         self._all.discard(worker)
-        if not self._closing:
-            task = asyncio.get_running_loop().create_task(self._spawn())
-            task.add_done_callback(self._replacement_ready)
+        if self._closing:
+            return
+        if self._spare is not None:
+            spare, self._spare = self._spare, None
+            self._place(spare, worker.lane)
+        elif worker.lane is not None:
+            self._owed.append(worker.lane)
+        self._spawn_replacement()
+
+    def _spawn_replacement(self) -> None:
+        """A new worker for the first lane short of one, or else as the spare, once it has loaded."""
+        task = asyncio.get_running_loop().create_task(self._spawn())
+        self._spawning.add(task)
+        task.add_done_callback(self._replacement_ready)
 
     def _replacement_ready(self, task: asyncio.Task[_Worker]) -> None:
-        if not task.cancelled() and task.exception() is None:
-            self._idle.put_nowait(task.result())
+        self._spawning.discard(task)
+        if task.cancelled() or task.exception() is not None:
+            return
+        worker = task.result()
+        if self._closing:
+            worker.kill()
+            self._all.discard(worker)
+            return
+        self._place(worker, self._owed.pop(0) if self._owed else None)
 
     async def _spawn(self) -> _Worker:
         parent, child = self._context.Pipe()
-        process = self._context.Process(target=_serve, args=(child, str(self.dump)), daemon=True)
+        process = self._context.Process(target=_serve, args=(child, str(self.dump), self.limits.memory_mb), daemon=True)
         process.start()
         child.close()
         worker = _Worker(process, parent)
@@ -99,23 +253,39 @@ class QueryWorkers:
         return worker
 
     def alive(self) -> int:
-        """How many workers can answer now or after their current query."""
-        return sum(w.process.is_alive() for w in self._all)
+        """How many general workers can answer now or after their current query."""
+        return sum(w.process.is_alive() for w in self._all if w.lane is self._general)
+
+    @property
+    def busy(self) -> int:
+        """General workers running a query now."""
+        return sum(w.lane is self._general for w in self._all) - self._general.idle.qsize()
+
+    @property
+    def waiting(self) -> int:
+        """Queries waiting for a general worker."""
+        return self._general.waiting
 
     async def check(self) -> bool:
         return self.alive() > 0
+
+    def _busy(self) -> int:
+        idle = self._general.idle.qsize() + self._quick.idle.qsize() + (self._spare is not None)
+        return len(self._all) - idle
 
     async def retire(self) -> None:
         """Stops the workers once the queries they are running have finished (or hit the time limit)."""
         self._closing = True  # a worker that times out is not replaced
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.timeout + 1
-        while self._idle.qsize() < len(self._all) and loop.time() < deadline:
+        while self._busy() > 0 and loop.time() < deadline:
             await asyncio.sleep(0.05)
         await self.close()
 
     async def close(self) -> None:
         self._closing = True
+        for task in list(self._spawning):
+            task.cancel()
         for worker in list(self._all):
             worker.kill()
         self._all.clear()
@@ -127,6 +297,7 @@ class _Worker:
     ) -> None:
         self.process = process
         self.conn = conn
+        self.lane: _Lane | None = None
 
     async def _receive(self) -> object:
         loop = asyncio.get_running_loop()
@@ -162,6 +333,10 @@ class _Worker:
         assert isinstance(outcome, QueryOutcome)
         return outcome
 
+    def ran_out_of_memory(self) -> bool:
+        """After the worker ended: whether its memory limit ended it (Rust aborts when an allocation fails)."""
+        return self.process.exitcode in (-signal.SIGABRT, MEMORY_EXIT)
+
     def kill(self) -> None:
         with contextlib.suppress(Exception):
             self.conn.close()
@@ -194,16 +369,36 @@ class _CappedBuffer:
         pass
 
 
-def _serve(conn: multiprocessing.connection.Connection, dump: str) -> None:
+def _serve(conn: multiprocessing.connection.Connection, dump: str, memory_mb: int) -> None:
     store = ox.Store()
     store.bulk_load(gzip.decompress(Path(dump).read_bytes()), format=ox.RdfFormat.N_QUADS)
+    _limit_memory(memory_mb)
     conn.send("ready")
     while True:
         try:
             job = conn.recv()
         except EOFError:
             return
-        conn.send(execute(store, job))
+        try:
+            conn.send(execute(store, job))
+        except MemoryError:
+            os._exit(MEMORY_EXIT)  # joining or sending the result failed: the parent reads the exit code
+
+
+def _limit_memory(budget_mb: int) -> None:
+    """Caps the worker's data segment at what it holds now, the loaded store, plus the budget."""
+    if budget_mb <= 0:
+        return
+    limit = _data_bytes() + budget_mb * 2**20
+    resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+
+
+def _data_bytes() -> int:
+    with contextlib.suppress(OSError), open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmData:"):
+                return int(line.split()[1]) * 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
 def execute(store: ox.Store, job: QueryJob) -> QueryOutcome:
@@ -225,6 +420,8 @@ def execute(store: ox.Store, job: QueryJob) -> QueryOutcome:
             result.serialize(buffer, format=ox.QueryResultsFormat.from_media_type(job.media_type))
     except SyntaxError as error:
         return QueryOutcome(error="syntax", message=str(error))
+    except MemoryError:
+        return QueryOutcome(error="memory")
     except _TooLargeError:
         return QueryOutcome(error="too_large", message=f"the result is larger than {job.max_bytes:,} bytes")
     except (ValueError, OSError, RuntimeError) as error:

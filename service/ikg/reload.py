@@ -97,7 +97,11 @@ class Reloader:
             return self._result(False, trigger, started, None, output)
         try:
             published = Published.load(
-                self.settings.root, staging, self.settings.public_base, self.settings.cache_entries
+                self.settings.root,
+                staging,
+                self.settings.public_base,
+                self.settings.cache_entries,
+                self.settings.cache_bytes,
             )
             if self.settings.store:
                 await asyncio.to_thread(

@@ -18,6 +18,12 @@ class Settings:
     query_workers: int | None = None
     max_result_bytes: int = 50_000_000
     cache_entries: int = 2048
+    cache_bytes: int = 64_000_000  # results larger than a sixteenth of this are not cached
+    worker_memory_mb: int = 1024  # what one query may allocate in its worker on top of the loaded store
+    quick_workers: int = 1  # the lane for short queries while every general worker is busy
+    quick_limit: float = 1.0  # seconds a query may run in the quick lane before it goes to the general queue
+    queue_timeout: float = 10.0  # seconds a query may wait for a general worker before it is refused with 503
+    client_queries: int = 4  # queries one client address may have running or waiting at once; more get 429
     watch: bool = False  # rebuild and reload when a source file changes
     watch_interval: float = 1.0
     reload_token: str | None = None  # enables POST /admin/reload; from IKG_RELOAD_TOKEN only, never the command line
@@ -44,6 +50,12 @@ class Settings:
             "max_result_bytes": int(env.get("IKG_MAX_RESULT_BYTES", cls.max_result_bytes)),
             "watch_interval": float(env.get("IKG_WATCH_INTERVAL", cls.watch_interval)),
             "cache_entries": int(env.get("IKG_CACHE_ENTRIES", cls.cache_entries)),
+            "cache_bytes": int(env.get("IKG_CACHE_BYTES", cls.cache_bytes)),
+            "worker_memory_mb": int(env.get("IKG_WORKER_MEMORY_MB", cls.worker_memory_mb)),
+            "quick_workers": int(env.get("IKG_QUICK_WORKERS", cls.quick_workers)),
+            "quick_limit": float(env.get("IKG_QUICK_LIMIT", cls.quick_limit)),
+            "queue_timeout": float(env.get("IKG_QUEUE_TIMEOUT", cls.queue_timeout)),
+            "client_queries": int(env.get("IKG_CLIENT_QUERIES", cls.client_queries)),
             "reload_token": env.get("IKG_RELOAD_TOKEN") or None,
             "store": env.get("IKG_STORE") or None,
             "store_update": env.get("IKG_STORE_UPDATE") or None,

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 # One token per match, tried in this order: a comment, a string, an IRI, a variable, a language tag, a
 # prefixed name or blank node, a bare word (group "word"), a number, a bracket (group "bracket"), a run of
-# anything else. Every quantifier is possessive, so nothing is rescanned: an unterminated long string ends with the text, an
-# unterminated short one with its line, and a name is never restarted inside a longer name.
+# anything else. Every quantifier is possessive, so nothing is rescanned: an unterminated long string ends
+# with the text, an unterminated short one with its line, and a name is never restarted inside a longer name.
 _NAME_CHAR = r"\w\u00B7-\uFFFF"
 _TOKEN = re.compile(
     rf"""
