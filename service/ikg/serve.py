@@ -7,6 +7,7 @@ from pathlib import Path
 import uvicorn
 
 from .build import MANIFEST, VOID_FILE, build, read_manifest
+from .http_limits import ConnectionLimits, limited_protocol
 from .settings import Settings
 
 
@@ -36,4 +37,13 @@ def serve(settings: Settings) -> None:
 
     app = create_app(settings)
     print(f"serving {settings.public_base} (SPARQL endpoint {settings.endpoint})", flush=True)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", access_log=False)
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level="warning",
+        access_log=False,
+        http=limited_protocol(ConnectionLimits.of(settings)),
+        timeout_keep_alive=settings.keep_alive_timeout,  # type: ignore[arg-type]  # uvicorn says int, uses a float
+        server_header=False,  # nothing for an attacker to match against a list of known flaws
+    )
