@@ -47,9 +47,10 @@ def depends_on(request: Request, header: str) -> None:
     request.scope.setdefault(VARY_SCOPE_KEY, set()).add(header)
 
 
-def _vary(headers: list[tuple[bytes, bytes]], scope: Scope) -> list[tuple[bytes, bytes]]:
-    """The headers with one Vary naming what the route said and what the request was read for."""
-    named: dict[str, str] = {}
+def _vary(headers: list[tuple[bytes, bytes]], scope: Scope, status: int) -> list[tuple[bytes, bytes]]:
+    """The headers with one Vary naming what the route said and what the request was read for; a 406 is an
+    answer to the Accept header whatever code wrote it."""
+    named: dict[str, str] = {"accept": "Accept"} if status == 406 else {}
     for name, value in headers:
         if name.lower() == b"vary":
             named |= {v.strip().lower(): v.strip() for v in value.decode("latin-1").split(",") if v.strip()}
@@ -76,7 +77,7 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = _vary(list(message.get("headers", [])), scope)
+                headers = _vary(list(message.get("headers", [])), scope, message["status"])
                 present = {name.lower() for name, _ in headers}
                 extra = [(name, value) for name, value in _SECURITY_RAW if name not in present]
                 message = {**message, "headers": [*headers, *extra]}
