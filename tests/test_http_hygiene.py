@@ -185,6 +185,18 @@ def test_a_body_declared_larger_than_the_limit_is_answered_413_before_it_is_sent
     assert b"larger than 2000000 bytes" in response
 
 
+def test_a_body_over_the_limit_is_answered_413_on_a_kept_alive_connection(hygiene_server: RunningServer) -> None:
+    response = exchange(
+        hygiene_server,
+        b"GET /health HTTP/1.1\r\nHost: ikg.test\r\n\r\n"
+        b"POST /sparql HTTP/1.1\r\nHost: ikg.test\r\nContent-Type: application/sparql-query\r\n"
+        b"Content-Length: 2000001\r\n\r\n",
+    )
+    first, _, second = response.partition(b"HTTP/1.1 413 ")
+    assert status_of(first) == 200
+    assert b"larger than 2000000 bytes" in second
+
+
 def test_a_chunked_body_growing_past_the_limit_is_answered_413(hygiene_server: RunningServer) -> None:
     size = 2_000_001
     # Exactly the bytes the server reads before it refuses: nothing unread that would reset the connection.
@@ -243,7 +255,11 @@ def test_a_fault_is_a_plain_500_with_the_security_headers_and_no_detail(hygiene_
     assert "default-src 'self'" in response.headers["content-security-policy"]
     for detail in ("loop", "Errno", "/", "Traceback", "symbolic"):
         assert detail not in response.text
-    assert "GET /vendor/loop failed" in hygiene_server.log.read_text(errors="replace")
+    deadline = time.monotonic() + PATIENCE  # the server logs after it has answered
+    while "GET /vendor/loop failed" not in hygiene_server.log.read_text(errors="replace"):
+        assert time.monotonic() < deadline, "the fault was not logged"
+        time.sleep(0.2)
+    assert "Too many levels of symbolic links" in hygiene_server.log.read_text(errors="replace")  # the detail
 
 
 def test_an_unknown_method_is_405_with_the_security_headers(hygiene_server: RunningServer) -> None:

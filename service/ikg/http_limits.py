@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
+from starlette.types import ASGIApp, Receive, Scope, Send
 from uvicorn.config import Config
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.server import ServerState
@@ -50,17 +51,35 @@ class _RefusedError(Exception):
     """Stops httptools in the middle of a request this protocol has already answered."""
 
 
-def refusal(status: int, message: str) -> bytes:
-    """A complete response that closes the connection, with the headers every response of the service carries."""
+def _refusal_parts(status: int, message: str) -> tuple[list[tuple[str, str]], bytes]:
+    """The headers every response of the service carries, and the message as the body."""
     body = f"{message}\n".encode()
-    headers = {
-        **SECURITY_HEADERS,
-        "Content-Type": "text/plain; charset=utf-8",
-        "Content-Length": str(len(body)),
-        "Connection": "close",
-    }
-    head = f"HTTP/1.1 {status} {HTTPStatus(status).phrase}\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+    headers = [
+        *SECURITY_HEADERS.items(),
+        ("Content-Type", "text/plain; charset=utf-8"),
+        ("Content-Length", str(len(body))),
+        ("Connection", "close"),
+    ]
+    return headers, body
+
+
+def refusal(status: int, message: str) -> bytes:
+    """A complete response that closes the connection, written before the request has a response cycle."""
+    headers, body = _refusal_parts(status, message)
+    head = f"HTTP/1.1 {status} {HTTPStatus(status).phrase}\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers)
     return (head + "\r\n").encode("latin-1") + body
+
+
+def refusing_app(status: int, message: str) -> ASGIApp:
+    """The refusal as the application of a request's cycle, so that it waits for the responses before it."""
+    headers, body = _refusal_parts(status, message)
+    raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers]
+
+    async def refuse(_scope: Scope, _receive: Receive, send: Send) -> None:
+        await send({"type": "http.response.start", "status": status, "headers": raw})
+        await send({"type": "http.response.body", "body": body})
+
+    return refuse
 
 
 def limited_protocol(limits: ConnectionLimits) -> type[asyncio.Protocol]:
@@ -105,16 +124,25 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
         self.refuse(408, message)
 
     def refuse(self, status: int, message: str) -> None:
-        """Answer `status` unless a response has begun, and close the connection."""
+        """Answer `status` unless this request already has an answer, and close the connection."""
         if self.transport.is_closing():
             return
         log.warning("%s %s from %s", status, message, self.client[0] if self.client else "?")
-        if self.cycle is None or self.cycle.response_complete or not self.cycle.response_started:
+        # Before the head is complete the request has no cycle yet: self.cycle is the previous request's.
+        cycle = self.cycle if self.in_body else None
+        previous = None if self.in_body else self.cycle
+        if previous is not None and not previous.response_complete:
+            # A pipelined request behind a response still being made: that response goes out whole, then the
+            # connection closes; an answer written now would overtake it.
+            previous.keep_alive = False
+            self.flow.pause_reading()
+            return
+        if cycle is None or not cycle.response_started:
             self.transport.write(refusal(status, message))
-            if self.cycle is not None and not self.cycle.response_complete:
-                # The application may still be waiting for the body: tell it the client is gone.
-                self.cycle.disconnected = True
-                self.cycle.message_event.set()
+        if cycle is not None and not cycle.response_complete:
+            # The application may still be waiting for the body: tell it the client is gone.
+            cycle.disconnected = True
+            cycle.message_event.set()
         self.transport.close()
 
     def _head_started(self) -> None:
@@ -178,8 +206,14 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
         self.in_body, self.head_bytes, self.header_bytes, self.body_bytes = True, 0, 0, 0
         declared = self._declared_length()
         if declared is not None and declared > self.limits.max_body_bytes:
-            self.refuse(413, self._body_message())
-            raise _RefusedError
+            # Answered in the request's own cycle, in order after any pipelined response before it.
+            log.warning("413 %s from %s", self._body_message(), self.client[0] if self.client else "?")
+            application, self.app = self.app, refusing_app(413, self._body_message())
+            try:
+                super().on_headers_complete()
+            finally:
+                self.app = application
+            return
         self._body_arrives()
         super().on_headers_complete()
 
