@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 
 import pyoxigraph as ox
 from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
@@ -18,15 +19,16 @@ from starlette.staticfiles import StaticFiles
 from . import clients, dereference, query_inspection, query_page, service_description, sparql_protocol
 from .backends import QueryBackend, backend_for
 from .formats import GRAPH_TYPES, TABLE_TYPES, requested_format, result_formats
+from .http_edge import ServiceApp
 from .named_queries import NamedQuery, ParameterError
 from .negotiation import choose
 from .published import Published
 from .query_workers import QueryJob, QueryOutcome
 from .reload import Reloader, ReloadLog
 from .responses import (
-    SecurityHeaders,
     cached_response,
     content_type,
+    depends_on,
     error,
     not_found,
     page_language,
@@ -192,7 +194,7 @@ def create_app(settings: Settings) -> FastAPI:
         await publication.workers.close()
         query_inspection.close()
 
-    app = FastAPI(
+    app = ServiceApp(
         title="ikg",
         summary="SPARQL endpoint and named queries of the integration knowledge graph",
         version=publication.manifest["ikg_version"],
@@ -205,7 +207,6 @@ def create_app(settings: Settings) -> FastAPI:
         allow_headers=["*"],
         expose_headers=["ETag", "Content-Type"],
     )
-    app.add_middleware(SecurityHeaders)
     app.add_middleware(clients.ClientTracking)
     app.state.publication = publication
     app.mount("/static", StaticFiles(packages=[("ikg", "static")]), name="static")
@@ -287,11 +288,23 @@ def create_app(settings: Settings) -> FastAPI:
     @app.exception_handler(StarletteHTTPException)
     async def http_problem(request: Request, problem: StarletteHTTPException) -> Response:
         if problem.status_code == 404:
+            depends_on(request, "Accept")
             media = choose(request.headers.get("accept"), ("text/plain", "text/html"))
             return not_found(request, settings.public_base, media)
         response = error(problem.status_code, str(problem.detail))
         response.headers.update(problem.headers or {})
         return response
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_request: Request, problem: RequestValidationError) -> Response:
+        # FastAPI's own answer is a 422 that echoes the input back, whatever its size; name the field instead.
+        fields = ", ".join(".".join(str(part) for part in item["loc"]) for item in problem.errors())
+        return error(400, f"the request has invalid values in: {fields}")
+
+    @app.exception_handler(Exception)
+    async def fault(_request: Request, _problem: Exception) -> Response:
+        # The detail goes to the server's log (http_edge.FaultLog), never to the client.
+        return error(500, "the server failed to answer this request; the fault is logged")
 
     from .operations import add_operation_routes
 

@@ -39,8 +39,30 @@ SECURITY_HEADERS = {
 _SECURITY_RAW = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in SECURITY_HEADERS.items()]
 
 
+VARY_SCOPE_KEY = "ikg.vary"
+
+
+def depends_on(request: Request, header: str) -> None:
+    """Notes that the response to `request` depends on this request header; it is named in Vary."""
+    request.scope.setdefault(VARY_SCOPE_KEY, set()).add(header)
+
+
+def _vary(headers: list[tuple[bytes, bytes]], scope: Scope, status: int) -> list[tuple[bytes, bytes]]:
+    """The headers with one Vary naming what the route said and what the request was read for; a 406 is an
+    answer to the Accept header whatever code wrote it."""
+    named: dict[str, str] = {"accept": "Accept"} if status == 406 else {}
+    for name, value in headers:
+        if name.lower() == b"vary":
+            named |= {v.strip().lower(): v.strip() for v in value.decode("latin-1").split(",") if v.strip()}
+    named |= {h.lower(): h for h in sorted(scope.get(VARY_SCOPE_KEY, ())) if h.lower() not in named}
+    if not named:
+        return headers
+    return [*(h for h in headers if h[0].lower() != b"vary"), (b"vary", ", ".join(named.values()).encode("latin-1"))]
+
+
 class SecurityHeaders:
-    """ASGI middleware putting the security headers on every response, pages, data and errors alike.
+    """ASGI middleware putting the security headers on every response, pages, data and errors alike, and
+    naming in Vary every request header the response was chosen by (see `depends_on`).
 
     Plain ASGI rather than Starlette's BaseHTTPMiddleware, which would cost the endpoint a task per request.
     """
@@ -55,9 +77,10 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                present = {name.lower() for name, _ in message.get("headers", [])}
+                headers = _vary(list(message.get("headers", [])), scope, message["status"])
+                present = {name.lower() for name, _ in headers}
                 extra = [(name, value) for name, value in _SECURITY_RAW if name not in present]
-                message = {**message, "headers": [*message.get("headers", []), *extra]}
+                message = {**message, "headers": [*headers, *extra]}
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -100,6 +123,7 @@ def page_language(request: Request) -> str:
     asked = request.query_params.get("lang")
     if asked in ("de", "en"):
         return asked
+    depends_on(request, "Accept-Language")
     return choose_language(request.headers.get("accept-language"), ("de", "en"), "de")
 
 
@@ -185,6 +209,8 @@ _FORMAT_PARAMETER = {"json": "application/json", "csv": "text/csv", "html": "tex
 
 def page_format(request: Request, offers: tuple[str, ...]) -> str | None:
     """What a page with twins should answer in: ?format=json|csv|html, else the Accept header's choice."""
-    return _FORMAT_PARAMETER.get(request.query_params.get("format", "")) or choose(
-        request.headers.get("accept"), offers
-    )
+    asked = _FORMAT_PARAMETER.get(request.query_params.get("format", ""))
+    if asked:
+        return asked
+    depends_on(request, "Accept")
+    return choose(request.headers.get("accept"), offers)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import uvicorn
 
 from .build import MANIFEST, VOID_FILE, build, read_manifest
+from .http_limits import ConnectionLimits, limited_protocol
 from .settings import Settings
 
 
@@ -27,6 +29,15 @@ def needs_build(root: Path, dist: Path, base: str) -> str | None:
     return f"{newer[0]} changed since the last build" if newer else None
 
 
+def _log_config() -> dict:
+    """uvicorn's logging, plus ikg's own loggers (refused requests, faults with their traceback) on stderr.
+
+    Explicit, because a library that configures the root logger during a build would otherwise swallow them."""
+    config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    config["loggers"]["ikg"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    return config
+
+
 def serve(settings: Settings) -> None:
     reason = needs_build(settings.root, settings.dist, settings.public_base)
     if reason:
@@ -36,4 +47,14 @@ def serve(settings: Settings) -> None:
 
     app = create_app(settings)
     print(f"serving {settings.public_base} (SPARQL endpoint {settings.endpoint})", flush=True)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", access_log=False)
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level="warning",
+        log_config=_log_config(),
+        access_log=False,
+        http=limited_protocol(ConnectionLimits.of(settings)),
+        timeout_keep_alive=settings.keep_alive_timeout,  # type: ignore[arg-type]  # uvicorn says int, uses a float
+        server_header=False,  # nothing for an attacker to match against a list of known flaws
+    )

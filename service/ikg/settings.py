@@ -29,6 +29,14 @@ class Settings:
     reload_token: str | None = None  # enables POST /admin/reload; from IKG_RELOAD_TOKEN only, never the command line
     store: str | None = None  # an external SPARQL store's query endpoint; None: the embedded store
     store_update: str | None = None  # its update endpoint, when not the query endpoint's sibling /update
+    # HTTP limits (README, Limits): a client that sends slowly or too much is answered 408/413/414/431.
+    request_head_timeout: float = 10.0
+    request_body_timeout: float = 10.0  # the longest pause while a body arrives
+    keep_alive_timeout: float = 5.0
+    max_url_bytes: int = 16 * 1024
+    max_head_bytes: int = 32 * 1024
+    max_body_bytes: int = 2_000_000
+    max_connections: int = 1000
 
     @property
     def public_base(self) -> str:
@@ -59,6 +67,13 @@ class Settings:
             "reload_token": env.get("IKG_RELOAD_TOKEN") or None,
             "store": env.get("IKG_STORE") or None,
             "store_update": env.get("IKG_STORE_UPDATE") or None,
+            "request_head_timeout": float(env.get("IKG_REQUEST_HEAD_TIMEOUT", cls.request_head_timeout)),
+            "request_body_timeout": float(env.get("IKG_REQUEST_BODY_TIMEOUT", cls.request_body_timeout)),
+            "keep_alive_timeout": float(env.get("IKG_KEEP_ALIVE_TIMEOUT", cls.keep_alive_timeout)),
+            "max_url_bytes": int(env.get("IKG_MAX_URL_BYTES", cls.max_url_bytes)),
+            "max_head_bytes": int(env.get("IKG_MAX_HEAD_BYTES", cls.max_head_bytes)),
+            "max_body_bytes": int(env.get("IKG_MAX_BODY_BYTES", cls.max_body_bytes)),
+            "max_connections": int(env.get("IKG_MAX_CONNECTIONS", cls.max_connections)),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
