@@ -69,12 +69,17 @@ async def off_loop(work: Callable[[], T]) -> T:
     return await to_thread.run_sync(work, limiter=_pool())
 
 
+def cached(key: Hashable) -> bytes | None:
+    """The page built before under `key`, if the cache still holds it."""
+    return _cache.get(key)
+
+
 async def built(key: Hashable | None, build: Callable[[], str | bytes]) -> bytes:
     """The page `build()` makes, from the cache when `key` names one built before; `None` never caches."""
     if key is not None:
-        cached = _cache.get(key)
-        if cached is not None:
-            return cached
+        hit = _cache.get(key)
+        if hit is not None:
+            return hit
 
     def encoded() -> bytes:
         made = build()
