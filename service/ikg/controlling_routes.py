@@ -51,10 +51,9 @@ def _add_view(  # type: ignore[no-untyped-def]
         if chosen is None:
             return error(406, f"{path} is offered as {', '.join(OFFERS)}")
         lang = page_language(request)
-        if chosen == "text/csv":
-            table = request.query_params.get("table", module.TABLES[0])
-            if table not in module.TABLES:
-                return error(400, f"unknown table {table!r}; the tables are {', '.join(module.TABLES)}")
+        table = request.query_params.get("table", module.TABLES[0])
+        if chosen == "text/csv" and table not in module.TABLES:
+            return error(400, f"unknown table {table!r}; the tables are {', '.join(module.TABLES)}")
         # Only the parameters a view reads name its cache entry, so made-up ones cannot crowd the cache.
         asked = tuple(request.query_params.get(name) for name in ("from", "to", "table"))
         key = (path, chosen, lang, asked, manifest["graph_version"])
