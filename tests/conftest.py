@@ -48,14 +48,20 @@ def embedded_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[n
     running.stop()
 
 
+# Attacks the shapes let through: they refuse a javascript: homepage or source (tests/test_shape_rules.py), but
+# not an exactMatch to one, nor an organisation named by one; pages must show such IRIs as text, never as links.
 HOSTILE = """
 g:organisations {
     o:t-boese a org:Organization ;
         skos:prefLabel "<script>alert('label')</script>"@de ;
         skos:altLabel "\\"><img src=x onerror=alert(1)>"@de ;
-        foaf:homepage <javascript:alert(1)> ;
+        skos:exactMatch <javascript:alert(1)> ;
         dct:source <https://example.org/t/boese> .
+    <javascript:alert(2)> a org:Organization ;
+        skos:prefLabel "Träger mit Skript-Adresse"@de ;
+        dct:source <https://example.org/t/skript> .
 }
+g:measures { m:t-massnahme ikg:operator <javascript:alert(2)> . }
 """
 
 

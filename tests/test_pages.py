@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import httpx
 import pytest
 
@@ -139,3 +141,19 @@ def test_unknown_address_gives_browsers_a_page_and_programs_text(server) -> None
 def test_named_graphs_and_the_editors_have_pages_with_their_titles(server) -> None:  # type: ignore[no-untyped-def]
     assert "<h1>Maßnahmen</h1>" in _page(server, "graph/measures").text
     assert "<h1>Redaktion des Integrations-Wissensgraphen (ikg)</h1>" in _page(server, "project/editors").text
+
+
+def _hrefs(text: str) -> list[str]:
+    return re.findall(r'href="([^"]*)"', text)
+
+
+def test_the_concept_view_shows_an_iri_that_is_no_web_address_as_text(hostile_server) -> None:  # type: ignore[no-untyped-def]
+    text = _page(hostile_server, "concept").text
+    assert "Träger mit Skript-Adresse" in text
+    assert all(href.startswith(("http://", "https://", "#")) for href in _hrefs(text)), _hrefs(text)
+
+
+def test_a_list_shows_an_iri_that_is_no_web_address_as_text(hostile_server) -> None:  # type: ignore[no-untyped-def]
+    text = _page(hostile_server, "organisations").text
+    assert "Träger mit Skript-Adresse" in text
+    assert not [href for href in _hrefs(text) if "javascript:" in href]

@@ -36,6 +36,22 @@ CASES = [
         "source (dct:source) is missing",
     ),
     (
+        "source-not-a-web-address",
+        "        dct:source <https://example.org/t/massnahme> .",
+        "        dct:source <https://example.org/t/massnahme> , <data:text/html,x> .",
+        M,
+        "dct:source",
+        "not a web address",
+    ),
+    (
+        "homepage-not-a-web-address",
+        "        dct:source <https://example.org/t/verein> .",
+        "        foaf:homepage <javascript:alert(1)> ;\n        dct:source <https://example.org/t/verein> .",
+        f"{BASE}id/organisation/t-verein",
+        "foaf:homepage",
+        "not a web address",
+    ),
+    (
         "german-label-missing",
         '        skos:prefLabel "Testmaßnahme"@de , "Test measure"@en ;',
         '        skos:prefLabel "Test measure"@en ;',

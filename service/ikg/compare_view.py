@@ -6,7 +6,9 @@ Computed by the named queries compare-editions and compare-goal-coverage over th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 
+from .page_work import off_loop
 from .query_rows import Row, query_rows
 
 QUERIES = ("report-editions", "compare-editions", "compare-goal-coverage")
@@ -128,6 +130,11 @@ async def build(publication, from_year: str | None, to_year: str | None) -> Comp
     bounds = {"from": view.start["report"], "to": view.end["report"]}
     view.rows = await query_rows(publication, "compare-editions", **bounds)
     view.coverage = await query_rows(publication, "compare-goal-coverage", **bounds)
+    return await off_loop(partial(_sort_changes, view, publication.settings.public_base))
+
+
+def _sort_changes(view: CompareView, base: str) -> CompareView:
+    """The compared rows sorted into added, ended and changed measures."""
     changes: dict[tuple[str, str], Change] = {}
     for row in view.rows:
         named = (row["measure"], row.get("measureLabel", row["measure"]))
@@ -136,7 +143,7 @@ async def build(publication, from_year: str | None, to_year: str | None) -> Comp
         elif row["change"] == "ended":
             view.ended.append(named)
         else:
-            prop = _property_name(publication, row["property"])
+            prop = _property_name(base, row["property"])
             change = changes.setdefault((row["measure"], prop), Change(*named, prop))
             value = (row["value"], row.get("valueLabel", row["value"]))
             (change.gained if row["change"] == "gained" else change.lost).append(value)
@@ -144,8 +151,8 @@ async def build(publication, from_year: str | None, to_year: str | None) -> Comp
     return view
 
 
-def _property_name(publication, iri: str) -> str:  # type: ignore[no-untyped-def]
-    canonical = iri.replace(publication.settings.public_base, "https://ikg.example/leverkusen/", 1)
+def _property_name(base: str, iri: str) -> str:
+    canonical = iri.replace(base, "https://ikg.example/leverkusen/", 1)
     return PROPERTIES.get(canonical, iri)
 
 

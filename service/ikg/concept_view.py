@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
 
 from .charts import BarChart, bar_chart
+from .page_work import off_loop
 from .query_rows import Row, query_rows
 
 QUERIES = (
@@ -200,6 +202,10 @@ class ConceptView:
 async def build(publication, lang: str) -> ConceptView:  # type: ignore[no-untyped-def]
     """Runs the view's named queries and assembles their answers into one model."""
     rows = {name: await query_rows(publication, name, lang=lang) for name in QUERIES}
+    return await off_loop(partial(_assemble, rows, lang))
+
+
+def _assemble(rows: dict[str, list[Row]], lang: str) -> ConceptView:
     # Counts from measures-per-action-field, names in the page's language from goal-coverage.
     names = {r["actionField"]: r.get("actionFieldLabel", "") for r in rows["goal-coverage"] if "actionField" in r}
     fields = {

@@ -11,9 +11,10 @@ from urllib.parse import urlencode
 
 from fastapi import FastAPI
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 
 from . import compare_view, concept_view
+from .page_work import built, cached
 from .query_rows import QueryFailedError
 from .responses import error, page_format, page_language, render_page
 from .tables import csv_text
@@ -50,36 +51,41 @@ def _add_view(  # type: ignore[no-untyped-def]
         if chosen is None:
             return error(406, f"{path} is offered as {', '.join(OFFERS)}")
         lang = page_language(request)
-        try:
-            view, extra = await load(request, lang)
-        except QueryFailedError as failed:
-            return failed.response
-        except ValueError as mistake:
-            return error(400, str(mistake))
-        if chosen == "application/json":
-            body = json.dumps(module.as_json(view), ensure_ascii=False)
-            return Response(body, media_type="application/json", headers={"Vary": "Accept"})
-        if chosen == "text/csv":
-            return _csv(request, module, view)
-        html = render_page(
-            template,
-            base,
-            lang,
-            words=module.WORDS[lang],
-            view=view,
-            tables=module.TABLES,
-            queries=module.QUERIES,
-            **stand,
-            **extra,
-        )
-        return HTMLResponse(html, headers={"Vary": "Accept, Accept-Language"})
+        table = request.query_params.get("table", module.TABLES[0])
+        if chosen == "text/csv" and table not in module.TABLES:
+            return error(400, f"unknown table {table!r}; the tables are {', '.join(module.TABLES)}")
+        # Only the parameters a view reads name its cache entry, so made-up ones cannot crowd the cache.
+        asked = tuple(request.query_params.get(name) for name in ("from", "to", "table"))
+        key = (path, chosen, lang, asked, manifest["graph_version"])
+        body = cached(key)
+        if body is None:
+            try:
+                view, extra = await load(request, lang)
+            except QueryFailedError as failed:
+                return failed.response
+            except ValueError as mistake:
+                return error(400, str(mistake))
+
+            def build() -> str:
+                if chosen == "application/json":
+                    return json.dumps(module.as_json(view), ensure_ascii=False)
+                if chosen == "text/csv":
+                    return csv_text(*module.table(view, table))
+                return render_page(
+                    template,
+                    base,
+                    lang,
+                    words=module.WORDS[lang],
+                    view=view,
+                    tables=module.TABLES,
+                    queries=module.QUERIES,
+                    **stand,
+                    **extra,
+                )
+
+            body = await built(key, build)
+        media = {"text/html": "text/html; charset=utf-8", "text/csv": "text/csv; charset=utf-8"}.get(chosen, chosen)
+        vary = "Accept, Accept-Language" if chosen == "text/html" else "Accept"
+        return Response(body, media_type=media, headers={"Vary": vary})
 
     app.add_api_route(path, view_route, methods=["GET"], include_in_schema=False)
-
-
-def _csv(request: Request, module: ModuleType, view: Any) -> Response:
-    name = request.query_params.get("table", module.TABLES[0])
-    if name not in module.TABLES:
-        return error(400, f"unknown table {name!r}; the tables are {', '.join(module.TABLES)}")
-    header, rows = module.table(view, name)
-    return Response(csv_text(header, rows), media_type="text/csv; charset=utf-8", headers={"Vary": "Accept"})

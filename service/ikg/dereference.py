@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from .negotiation import choose
+from .page_work import built
 from .responses import body_response, cached_response, error, not_found, page_language, render_page
 
 VARIANTS = {
@@ -119,12 +120,16 @@ async def _page(request: Request, publication, iri: str, query: str, negotiated:
         if isinstance(result, Response):
             return result
     lang = page_language(request)
-    page = model(description.body, parse_marks(marks.body, base), iri, lang, base, vocabulary.body)
-    html = render_page("resource.html", base, lang, page=page, words=WORDS[lang])
+
+    def build() -> str:
+        page = model(description.body, parse_marks(marks.body, base), iri, lang, base, vocabulary.body)
+        return render_page("resource.html", base, lang, page=page, words=WORDS[lang])
+
+    html = await built(("resource.html", lang, description.etag, marks.etag, vocabulary.etag), build)
     headers = {"Link": links(iri), "Vary": "Accept, Accept-Language", "Content-Language": lang}
     if negotiated:
         headers["Content-Location"] = f"{iri}.html"
-    return body_response(request, html.encode(), "text/html", headers)
+    return body_response(request, html, "text/html", headers)
 
 
 VOCABULARY_WORDS = {
@@ -170,7 +175,13 @@ async def _vocabulary(request: Request, publication, suffix: str | None) -> Resp
     if media != "text/html":
         return cached_response(request, result, media, headers, vary=suffix is None)
     lang = page_language(request)
-    header, found = terms(result.body, base)
-    html = render_page("vocabulary.html", base, lang, iri=iri, header=header, terms=found, words=VOCABULARY_WORDS[lang])
+
+    def build() -> str:
+        header, found = terms(result.body, base)
+        return render_page(
+            "vocabulary.html", base, lang, iri=iri, header=header, terms=found, words=VOCABULARY_WORDS[lang]
+        )
+
+    html = await built(("vocabulary.html", lang, result.etag), build)
     headers |= {"Vary": "Accept, Accept-Language", "Content-Language": lang}
-    return body_response(request, html.encode(), "text/html", headers)
+    return body_response(request, html, "text/html", headers)

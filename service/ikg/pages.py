@@ -7,70 +7,80 @@ graph holds are marked, so a reader sees which link a source states and which th
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from dataclasses import dataclass, field
 
-import rdflib
-from rdflib.namespace import RDF, SKOS
+import pyoxigraph as ox
 
-DCT = rdflib.Namespace("http://purl.org/dc/terms/")
-DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
-SCHEMA = rdflib.Namespace("http://schema.org/")
+from .links import is_web_address
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+DCT = "http://purl.org/dc/terms/"
+DCAT = "http://www.w3.org/ns/dcat#"
+SCHEMA = "http://schema.org/"
+FOAF = "http://xmlns.com/foaf/0.1/"
 MARKED_GRAPHS = ("uncertain", "inferred", "editorial")
 
 # Names of the reused properties and classes the pages show; ikg's own terms are named by the vocabulary.
 NAMES = {
-    str(SKOS.prefLabel): ("Bezeichnung", "label"),
-    str(SKOS.altLabel): ("Andere Bezeichnung", "other label"),
-    str(SKOS.definition): ("Definition", "definition"),
-    str(SKOS.notation): ("Kürzel", "notation"),
-    str(SKOS.broader): ("Übergeordnet", "broader"),
-    str(SKOS.inScheme): ("Gehört zu", "in scheme"),
-    str(SKOS.topConceptOf): ("Handlungsfeld von", "top concept of"),
-    str(SKOS.scopeNote): ("Hinweis", "note"),
-    str(SKOS.editorialNote): ("Redaktioneller Hinweis", "editorial note"),
-    str(SKOS.note): ("Anmerkung", "note"),
-    str(SKOS.hasTopConcept): ("Handlungsfelder", "action fields"),
-    str(SKOS.exactMatch): ("Entspricht", "exact match"),
-    str(SKOS.closeMatch): ("Ähnlich", "close match"),
-    str(DCT.description): ("Beschreibung", "description"),
-    str(DCT.title): ("Titel", "title"),
-    str(DCT.source): ("Quelle", "source"),
-    str(DCT.audience): ("Zielgruppe", "target group"),
-    str(DCT.spatial): ("Ort", "place"),
-    str(DCT.temporal): ("Zeitraum", "period"),
-    str(DCT.date): ("Belegt", "documented"),
-    str(DCT.type): ("Art", "kind"),
-    str(DCT.identifier): ("Kennung", "identifier"),
-    str(DCT.issued): ("Erschienen", "issued"),
-    str(DCT.modified): ("Geändert", "modified"),
-    str(DCT.creator): ("Verfasst von", "created by"),
-    str(DCT.contributor): ("Mitwirkend", "contributor"),
-    str(DCT.publisher): ("Herausgeber", "publisher"),
-    str(DCT.replaces): ("Ersetzt", "replaces"),
-    str(DCT.isReferencedBy): ("Genannt in", "referenced by"),
-    str(DCT.bibliographicCitation): ("Kurzbeleg", "citation"),
-    str(DCT.alternative): ("Auch", "also"),
-    str(SCHEMA.funder): ("Gefördert durch", "funded by"),
-    str(SCHEMA.funding): ("Förderung", "funding"),
-    str(SCHEMA.containedInPlace): ("Liegt in", "contained in"),
-    str(SCHEMA.address): ("Adresse", "address"),
+    f"{SKOS}prefLabel": ("Bezeichnung", "label"),
+    f"{SKOS}altLabel": ("Andere Bezeichnung", "other label"),
+    f"{SKOS}definition": ("Definition", "definition"),
+    f"{SKOS}notation": ("Kürzel", "notation"),
+    f"{SKOS}broader": ("Übergeordnet", "broader"),
+    f"{SKOS}inScheme": ("Gehört zu", "in scheme"),
+    f"{SKOS}topConceptOf": ("Handlungsfeld von", "top concept of"),
+    f"{SKOS}scopeNote": ("Hinweis", "note"),
+    f"{SKOS}editorialNote": ("Redaktioneller Hinweis", "editorial note"),
+    f"{SKOS}note": ("Anmerkung", "note"),
+    f"{SKOS}hasTopConcept": ("Handlungsfelder", "action fields"),
+    f"{SKOS}exactMatch": ("Entspricht", "exact match"),
+    f"{SKOS}closeMatch": ("Ähnlich", "close match"),
+    f"{DCT}description": ("Beschreibung", "description"),
+    f"{DCT}title": ("Titel", "title"),
+    f"{DCT}source": ("Quelle", "source"),
+    f"{DCT}audience": ("Zielgruppe", "target group"),
+    f"{DCT}spatial": ("Ort", "place"),
+    f"{DCT}temporal": ("Zeitraum", "period"),
+    f"{DCT}date": ("Belegt", "documented"),
+    f"{DCT}type": ("Art", "kind"),
+    f"{DCT}identifier": ("Kennung", "identifier"),
+    f"{DCT}issued": ("Erschienen", "issued"),
+    f"{DCT}modified": ("Geändert", "modified"),
+    f"{DCT}creator": ("Verfasst von", "created by"),
+    f"{DCT}contributor": ("Mitwirkend", "contributor"),
+    f"{DCT}publisher": ("Herausgeber", "publisher"),
+    f"{DCT}replaces": ("Ersetzt", "replaces"),
+    f"{DCT}isReferencedBy": ("Genannt in", "referenced by"),
+    f"{DCT}bibliographicCitation": ("Kurzbeleg", "citation"),
+    f"{DCT}alternative": ("Auch", "also"),
+    f"{SCHEMA}funder": ("Gefördert durch", "funded by"),
+    f"{SCHEMA}funding": ("Förderung", "funding"),
+    f"{SCHEMA}containedInPlace": ("Liegt in", "contained in"),
+    f"{SCHEMA}address": ("Adresse", "address"),
     "http://www.w3.org/ns/org#unitOf": ("Einheit von", "unit of"),
     "http://www.w3.org/ns/org#subOrganizationOf": ("Teil von", "part of"),
     "http://www.w3.org/ns/org#hasMember": ("Mitglieder", "members"),
     "http://www.w3.org/ns/org#linkedTo": ("Verbunden mit", "linked to"),
     "http://www.w3.org/ns/org#purpose": ("Zweck", "purpose"),
-    "http://xmlns.com/foaf/0.1/homepage": ("Website", "website"),
-    "http://xmlns.com/foaf/0.1/name": ("Name", "name"),
+    f"{FOAF}homepage": ("Website", "website"),
+    f"{FOAF}name": ("Name", "name"),
     "http://www.w3.org/ns/prov#generated": ("Ergebnis", "generated"),
-    str(RDF.type): ("Typ", "type"),
+    f"{RDF}type": ("Typ", "type"),
 }
 HIDDEN = {
-    str(RDF.type),
-    str(SKOS.prefLabel),
-    "http://www.w3.org/2000/01/rdf-schema#label",
-    str(DCT.subject),
+    f"{RDF}type",
+    f"{SKOS}prefLabel",
+    f"{RDFS}label",
+    f"{DCT}subject",
     "http://www.w3.org/ns/prov#wasAssociatedWith",
 }
+# Named graphs carry a dct:title and the editors a foaf:name instead of a SKOS label.
+_NAMINGS = (f"{SKOS}prefLabel", f"{RDFS}label", f"{DCT}title", f"{FOAF}name")
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
 
 @dataclass
@@ -97,55 +107,82 @@ class PageModel:
     json_ld: str
 
 
-def _name(graph: rdflib.Graph, iri: str, lang: str) -> str:
+class _Triples:
+    """The few triples a page is built from, indexed both ways; pyoxigraph parses them (rdflib took 10x longer)."""
+
+    def __init__(self, n_triples: bytes) -> None:
+        self.out: defaultdict[Term, list[tuple[str, Term]]] = defaultdict(list)
+        self.into: defaultdict[Term, list[tuple[Term, str]]] = defaultdict(list)
+        # A set, as a graph is: the description and the vocabulary's labels may state the same triple.
+        for triple in dict.fromkeys(ox.parse(n_triples, format=ox.RdfFormat.N_TRIPLES)):
+            self.out[triple.subject].append((triple.predicate.value, triple.object))
+            self.into[triple.object].append((triple.subject, triple.predicate.value))
+
+    def objects(self, subject: Term, predicate: str) -> list[Term]:
+        return [o for p, o in self.out.get(subject, ()) if p == predicate]
+
+    def value(self, subject: Term, predicate: str) -> Term | None:
+        return next(iter(self.objects(subject, predicate)), None)
+
+
+def _text(term: Term | None) -> str:
+    return "" if term is None else term.value
+
+
+def _name(graph: _Triples, iri: str, lang: str) -> str:
     if iri in NAMES:
         return NAMES[iri][0 if lang == "de" else 1]
-    return _label(graph, rdflib.URIRef(iri), lang) or iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+    return _label(graph, ox.NamedNode(iri), lang) or iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
-def _label(graph: rdflib.Graph, node: rdflib.term.Node, lang: str) -> str | None:
-    labels = {
-        str(o.language or ""): str(o) for o in graph.objects(node, SKOS.prefLabel) if isinstance(o, rdflib.Literal)
-    }
-    # Named graphs carry a dct:title and the editors a foaf:name instead of a SKOS label.
-    for naming in (rdflib.RDFS.label, DCT.title, rdflib.FOAF.name):
+def _label(graph: _Triples, node: Term, lang: str) -> str | None:
+    labels: dict[str, str] = {}
+    for naming in _NAMINGS:
         for other in graph.objects(node, naming):
-            if isinstance(other, rdflib.Literal):
-                labels.setdefault(str(other.language or ""), str(other))
+            if isinstance(other, ox.Literal):
+                labels.setdefault(other.language or "", other.value)
     return labels.get(lang) or labels.get("de") or labels.get("en") or next(iter(labels.values()), None)
 
 
-def _blank(graph: rdflib.Graph, node: rdflib.BNode, lang: str) -> str:
+def _blank(graph: _Triples, node: Term, lang: str) -> str:
     """A period or a grant, in words."""
-    start, end = graph.value(node, DCAT.startDate), graph.value(node, DCAT.endDate)
+    start, end = graph.value(node, f"{DCAT}startDate"), graph.value(node, f"{DCAT}endDate")
     if start is not None or end is not None:
-        return f"{start or '…'} – {end or '…'}"
+        return f"{_text(start) or '…'} – {_text(end) or '…'}"
     parts = []
-    funder = graph.value(node, SCHEMA.funder)
+    funder = graph.value(node, f"{SCHEMA}funder")
     if funder is not None:
-        parts.append(_label(graph, funder, lang) or str(funder))
-    amount = graph.value(node, SCHEMA.amount)
+        parts.append(_label(graph, funder, lang) or funder.value)
+    amount = graph.value(node, f"{SCHEMA}amount")
     if amount is not None:
-        for key, word in ((SCHEMA.value, ""), (SCHEMA.maxValue, "bis zu " if lang == "de" else "up to ")):
-            number = graph.value(amount, key)
+        for key, word in (("value", ""), ("maxValue", "bis zu " if lang == "de" else "up to ")):
+            number = graph.value(amount, f"{SCHEMA}{key}")
             if number is not None:
-                parts.append(f"{word}{number} {graph.value(amount, SCHEMA.currency) or ''}".strip())
-    description = graph.value(node, SCHEMA.description)
+                parts.append(f"{word}{number.value} {_text(graph.value(amount, f'{SCHEMA}currency'))}".strip())
+    description = graph.value(node, f"{SCHEMA}description")
     if description is not None:
-        parts.append(str(description))
+        parts.append(description.value)
     return "; ".join(parts) or "…"
 
 
-def _value(graph: rdflib.Graph, node: rdflib.term.Node, lang: str, mark: str | None) -> Value:
-    if isinstance(node, rdflib.BNode):
+def _value(graph: _Triples, node: Term, lang: str, mark: str | None) -> Value:
+    if isinstance(node, ox.BlankNode):
         return Value(_blank(graph, node, lang), mark=mark)
-    if isinstance(node, rdflib.URIRef):
-        citation = graph.value(node, DCT.bibliographicCitation)
-        text = _label(graph, node, lang) or (str(citation) if citation else str(node))
+    if isinstance(node, ox.NamedNode):
+        citation = graph.value(node, f"{DCT}bibliographicCitation")
+        text = _label(graph, node, lang) or (citation.value if citation else node.value)
         # Only web addresses become links: a javascript: or data: IRI in the data stays inert text.
-        href = str(node) if str(node).startswith(("http://", "https://")) else None
-        return Value(text, href, mark)
-    return Value(str(node), mark=mark)
+        return Value(text, node.value if is_web_address(node.value) else None, mark)
+    return Value(node.value, mark=mark)
+
+
+def _shown(graph: _Triples, subject: Term, predicate: str, obj: Term, lang: str) -> bool:
+    """Hidden properties are left out, and so are literals in the other language when one in `lang` exists."""
+    if predicate in HIDDEN:
+        return False
+    if not isinstance(obj, ox.Literal) or not obj.language or obj.language == lang:
+        return True
+    return not any(isinstance(o, ox.Literal) and o.language == lang for o in graph.objects(subject, predicate))
 
 
 def model(
@@ -158,39 +195,31 @@ def model(
 ) -> PageModel:
     """The page of `iri` from its description (N-Triples), the marks of statements in special graphs and
     the labels of the vocabulary's terms (N-Triples), which name classes and properties."""
-    graph = rdflib.Graph().parse(data=description_nt + b"\n" + vocabulary_nt, format="nt")
-    subject = rdflib.URIRef(iri)
+    graph = _Triples(description_nt + b"\n" + vocabulary_nt)
+    subject = ox.NamedNode(iri)
     rows: dict[str, Row] = {}
     sources: list[Value] = []
-    for predicate, obj in sorted(graph.predicate_objects(subject), key=lambda po: (str(po[0]), str(po[1]))):
-        mark = marks.get((iri, str(predicate), "_:" if isinstance(obj, rdflib.BNode) else str(obj)))
-        if str(predicate) == str(DCT.source):
+    for predicate, obj in sorted(graph.out.get(subject, ()), key=lambda po: (po[0], po[1].value)):
+        mark = marks.get((iri, predicate, "_:" if isinstance(obj, ox.BlankNode) else obj.value))
+        if predicate == f"{DCT}source":
             sources.append(_value(graph, obj, lang, mark))
-            continue
-        if str(predicate) in HIDDEN or (
-            isinstance(obj, rdflib.Literal)
-            and obj.language
-            and obj.language != lang
-            and any(o.language == lang for o in graph.objects(subject, predicate) if isinstance(o, rdflib.Literal))
-        ):
-            continue
-        row = rows.setdefault(str(predicate), Row(_name(graph, str(predicate), lang)))
-        row.values.append(_value(graph, obj, lang, mark))
+        elif _shown(graph, subject, predicate, obj, lang):
+            row = rows.setdefault(predicate, Row(_name(graph, predicate, lang)))
+            row.values.append(_value(graph, obj, lang, mark))
     incoming: dict[str, Row] = {}
-    for source, predicate in sorted(graph.subject_predicates(subject), key=lambda sp: (str(sp[1]), str(sp[0]))):
-        if str(predicate) in HIDDEN or isinstance(source, rdflib.BNode):
+    for source, predicate in sorted(graph.into.get(subject, ()), key=lambda sp: (sp[1], sp[0].value)):
+        if predicate in HIDDEN or isinstance(source, ox.BlankNode):
             continue
-        name = _name(graph, str(predicate), lang)
-        row = incoming.setdefault(str(predicate), Row(f"← {name}"))
-        row.values.append(_value(graph, source, lang, marks.get((str(source), str(predicate), iri))))
+        row = incoming.setdefault(predicate, Row(f"← {_name(graph, predicate, lang)}"))
+        row.values.append(_value(graph, source, lang, marks.get((source.value, predicate, iri))))
     kinds = sorted(
         {
-            _name(graph, str(t), lang)
-            for t in graph.objects(subject, RDF.type)
-            if str(t).startswith(base) or str(t) in NAMES
+            _name(graph, t.value, lang)
+            for t in graph.objects(subject, f"{RDF}type")
+            if t.value.startswith(base) or t.value in NAMES
         }
     )
-    title = _label(graph, subject, lang) or str(graph.value(subject, DCT.bibliographicCitation) or iri)
+    title = _label(graph, subject, lang) or _text(graph.value(subject, f"{DCT}bibliographicCitation")) or iri
     json_ld = (
         json.dumps({"@context": "http://schema.org/", "@id": iri, "name": title, "url": iri}, ensure_ascii=False)
         .replace("<", "\\u003c")

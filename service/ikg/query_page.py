@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
@@ -16,7 +18,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from .formats import result_formats
+from .links import is_web_address
 from .named_queries import NamedQuery, ParameterError
+from .page_work import built
 from .responses import ErrorResponse, page_language, render_page
 from .sparql_protocol import ProtocolError, query_form
 from .web_assets import PINNED, installed
@@ -107,7 +111,7 @@ def _iri_cell(iri: str, prefixes: list[tuple[str, str]]) -> Cell:
         if iri.startswith(namespace) and _LOCAL_NAME.fullmatch(local):
             text = f"{prefix}:{local}"
             break
-    return Cell(text, iri if iri.startswith(("http://", "https://")) else None)
+    return Cell(text, iri if is_web_address(iri) else None)
 
 
 def _literal_tag(language: str | None, datatype: str | None) -> str | None:
@@ -118,20 +122,7 @@ def _literal_tag(language: str | None, datatype: str | None) -> str | None:
     return f"^^xsd:{datatype[len(_XSD) :]}" if datatype.startswith(_XSD) else f"^^<{datatype}>"
 
 
-def _cell_from_json(term: dict[str, str], prefixes: list[tuple[str, str]]) -> Cell:
-    kind = term.get("type")
-    if kind == "uri":
-        return _iri_cell(term["value"], prefixes)
-    if kind == "bnode":
-        return Cell(f"_:{term['value']}")
-    if kind == "triple":
-        return Cell(json.dumps(term["value"], ensure_ascii=False))
-    return Cell(term["value"], tag=_literal_tag(term.get("xml:lang"), term.get("datatype")))
-
-
-def _cell_from_term(
-    term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, prefixes: list[tuple[str, str]]
-) -> Cell:
+def _cell(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, prefixes: list[tuple[str, str]]) -> Cell:
     if isinstance(term, ox.NamedNode):
         return _iri_cell(term.value, prefixes)
     if isinstance(term, ox.BlankNode):
@@ -141,29 +132,40 @@ def _cell_from_term(
     return Cell(str(term))
 
 
+def _first_lines(body: bytes, count: int) -> bytes:
+    """The first `count` lines of `body`, found without reading the rest."""
+    end = 0
+    for _ in range(count):
+        found = body.find(b"\n", end)
+        if found < 0:
+            return body
+        end = found + 1
+    return body[:end]
+
+
+def table_from_boolean(body: bytes) -> ResultTable:
+    """An ASK answer in SPARQL JSON."""
+    return ResultTable(columns=[], boolean=bool(json.loads(body)["boolean"]))
+
+
 def table_from_results(body: bytes, prefixes: list[tuple[str, str]]) -> ResultTable:
-    """A SELECT or ASK answer in SPARQL JSON as a table."""
-    answer = json.loads(body)
-    if "boolean" in answer:
-        return ResultTable(columns=[], boolean=bool(answer["boolean"]))
-    columns = answer["head"].get("vars", [])
-    bindings = answer["results"]["bindings"]
-    rows = [[_cell_from_json(b[c], prefixes) if c in b else None for c in columns] for b in bindings[:SHOWN_ROWS]]
-    return ResultTable(columns, rows, len(bindings))
+    """A SELECT answer in SPARQL TSV: one line per row, so the first rows are read and the rest only counted."""
+    solutions = ox.parse_query_results(_first_lines(body, SHOWN_ROWS + 1), format=ox.QueryResultsFormat.TSV)
+    columns = [variable.value for variable in solutions.variables]
+    rows: list[list[Cell | None]] = [
+        [None if term is None else _cell(term, prefixes) for term in (solution[c] for c in columns)]
+        for solution in solutions
+    ]
+    return ResultTable(columns, rows, body.count(b"\n") - 1)
 
 
 def table_from_graph(body: bytes, prefixes: list[tuple[str, str]]) -> ResultTable:
-    """A CONSTRUCT or DESCRIBE answer in N-Triples as a subject, predicate, object table."""
-    triples = list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
+    """A CONSTRUCT or DESCRIBE answer in N-Triples (one triple per line) as a subject, predicate, object table."""
+    triples = ox.parse(_first_lines(body, SHOWN_ROWS), format=ox.RdfFormat.N_TRIPLES)
     rows: list[list[Cell | None]] = [
-        [
-            _cell_from_term(t.subject, prefixes),
-            _cell_from_term(t.predicate, prefixes),
-            _cell_from_term(t.object, prefixes),
-        ]
-        for t in triples[:SHOWN_ROWS]
+        [_cell(t.subject, prefixes), _cell(t.predicate, prefixes), _cell(t.object, prefixes)] for t in triples
     ]
-    return ResultTable(["subject", "predicate", "object"], rows, len(triples))
+    return ResultTable(["subject", "predicate", "object"], rows, body.count(b"\n"))
 
 
 def example_text(named: NamedQuery) -> str:
@@ -179,7 +181,7 @@ async def render(request: Request, publication, query: str | None) -> Response: 
     settings = publication.settings
     lang = page_language(request)
     shown = query
-    table: ResultTable | None = None
+    table: Callable[[], ResultTable] | None = None
     failure: str | None = None
     status = 200
     downloads: dict[str, str] = {}
@@ -197,30 +199,44 @@ async def render(request: Request, publication, query: str | None) -> Response: 
                 name: f"{settings.endpoint}?{urlencode({'query': query, 'format': name})}"
                 for name in result_formats(form)
             }
-    html = render_page(
-        "query.html",
-        settings.public_base,
-        lang,
-        words=WORDS[lang],
-        endpoint=settings.endpoint,
-        query=shown,
-        table=table,
-        failure=failure,
-        downloads=downloads,
-        examples=publication.queries.values(),
-        editor=installed(settings.root),
-        vendor=PINNED,
-        shown_rows=SHOWN_ROWS,
-    )
+
+    def build() -> str:
+        return render_page(
+            "query.html",
+            settings.public_base,
+            lang,
+            words=WORDS[lang],
+            endpoint=settings.endpoint,
+            query=shown,
+            table=table() if table else None,
+            failure=failure,
+            downloads=downloads,
+            examples=publication.queries.values(),
+            editor=installed(settings.root),
+            vendor=PINNED,
+            shown_rows=SHOWN_ROWS,
+        )
+
+    # Not cached: a page per query text would let any client fill the cache; the result itself is cached.
+    html = await built(None, build)
     return HTMLResponse(html, status_code=status, headers={"Vary": "Accept, Accept-Language"})
 
 
-async def _evaluate(publication, query: str, form: str) -> tuple[ResultTable | None, str | None, int]:  # type: ignore[no-untyped-def]
-    tabular = form in ("SELECT", "ASK")
-    media = "application/sparql-results+json" if tabular else "application/n-triples"
+# The form of a query → what the page asks the workers for, and how it reads the answer into a table.
+_READERS = {
+    "ASK": ("application/sparql-results+json", lambda body, _prefixes: table_from_boolean(body)),
+    "SELECT": ("text/tab-separated-values", table_from_results),
+    "CONSTRUCT": ("application/n-triples", table_from_graph),
+    "DESCRIBE": ("application/n-triples", table_from_graph),
+}
+
+
+async def _evaluate(  # type: ignore[no-untyped-def]
+    publication, query: str, form: str
+) -> tuple[Callable[[], ResultTable] | None, str | None, int]:
+    """The query's answer as a way to read it into a table (in the page pool), or the error and its status."""
+    media, read = _READERS[form]
     result = await publication.evaluate(query, media)
     if isinstance(result, ErrorResponse):
         return None, result.message, result.status_code
-    prefixes = prefixes_of(query)
-    table = table_from_results(result.body, prefixes) if tabular else table_from_graph(result.body, prefixes)
-    return table, None, 200
+    return partial(read, result.body, prefixes_of(query)), None, 200

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 
+from .page_work import off_loop
 from .responses import ErrorResponse
 
 Row = dict[str, str]
@@ -19,7 +21,11 @@ async def query_rows(publication, name: str, **values: str) -> list[Row]:  # typ
     result = await publication.evaluate(query, "application/sparql-results+json")
     if isinstance(result, ErrorResponse):
         raise QueryFailedError(result)
-    bindings = json.loads(result.body)["results"]["bindings"]
+    return await off_loop(partial(_rows, result.body))
+
+
+def _rows(results_json: bytes) -> list[Row]:
+    bindings = json.loads(results_json)["results"]["bindings"]
     return [{variable: term["value"] for variable, term in row.items()} for row in bindings]
 
 

@@ -8,10 +8,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .links import is_web_address
 from .negotiation import choose, choose_language
 from .result_cache import CachedResult
 
 templates = Environment(loader=PackageLoader("ikg", "templates"), autoescape=select_autoescape(["html"]))
+templates.tests["web_address"] = is_web_address
 
 
 def content_type(media_type: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 
 from fastapi import FastAPI
 from starlette.requests import Request
@@ -10,6 +11,7 @@ from starlette.responses import HTMLResponse, Response
 
 from .index_pages import as_csv, as_json, entries, lists
 from .iris import vocabulary_namespace
+from .page_work import built, cached
 from .responses import error, page_format, page_language, render_page
 
 WORDS = {
@@ -109,26 +111,33 @@ def _add_list_route(app: FastAPI, publication, listing) -> None:  # type: ignore
         chosen = page_format(request, ("application/json", "text/html", "text/csv"))
         if chosen is None:
             return error(406, "this list is offered as application/json, text/html and text/csv")
-        result = await publication.evaluate(listing.query, "application/sparql-results+json")
-        if isinstance(result, Response):
-            return result
-        search = (request.query_params.get("q") or "").strip()[:200] or None
-        found = entries(result.body, search)
-        if chosen == "text/csv":
-            return Response(as_csv(found), media_type="text/csv; charset=utf-8", headers={"Vary": "Accept"})
-        if chosen == "application/json":
-            return Response(as_json(found), media_type="application/json", headers={"Vary": "Accept"})
         lang = page_language(request)
-        html = render_page(
-            "index_list.html",
-            publication.settings.public_base,
-            lang,
-            listing=listing,
-            found=found,
-            search=search,
-            path=listing.slug,
-            words=WORDS[lang],
-        )
-        return HTMLResponse(html, headers={"Vary": "Accept, Accept-Language"})
+        search = (request.query_params.get("q") or "").strip()[:200] or None
+        # Searches are not cached: any client could fill the cache with made-up ones.
+        key = None if search else (listing.slug, chosen, lang, publication.manifest["graph_version"])
+        body = cached(key) if key else None
+        if body is None:
+            result = await publication.evaluate(listing.query, "application/sparql-results+json")
+            if isinstance(result, Response):
+                return result
+            body = await built(
+                key, partial(_listing, publication.settings.public_base, listing, result.body, search, chosen, lang)
+            )
+        if chosen == "text/html":
+            return Response(body, media_type="text/html; charset=utf-8", headers={"Vary": "Accept, Accept-Language"})
+        media = "text/csv; charset=utf-8" if chosen == "text/csv" else chosen
+        return Response(body, media_type=media, headers={"Vary": "Accept"})
 
     app.add_api_route(f"/{listing.slug}", index, methods=["GET"], include_in_schema=False)
+
+
+def _listing(site: str, listing, results_json: bytes, search: str | None, chosen: str, lang: str) -> str:  # type: ignore[no-untyped-def]
+    """A list as CSV, JSON or its page."""
+    found = entries(results_json, search)
+    if chosen == "text/csv":
+        return as_csv(found)
+    if chosen == "application/json":
+        return as_json(found)
+    return render_page(
+        "index_list.html", site, lang, listing=listing, found=found, search=search, path=listing.slug, words=WORDS[lang]
+    )
