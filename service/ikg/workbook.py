@@ -390,12 +390,12 @@ def _csv_rows(filled: Filled, records: Iterator[list[str]]) -> Iterator[list[Cel
 
 
 def _table_rows(filled: Filled, sheet: Sheet, table: Iterator[list[Cell]]) -> None:
-    """The rows under the header, within the limits: reading stops at the first row too many or when the
-    file's text budget is spent, and a cell too long is told and left empty, so nothing beyond is kept."""
+    """The rows under the header, within the limits: the file is refused at the first row too many or when
+    its text budget is spent, and a cell too long is told and left empty, so nothing beyond is kept."""
     rows: list[Row] = []
     filled.rows[sheet.key] = rows
     header = next(table, None)
-    if header is None or filled.chars > MAX_TEXT_CHARS:  # the budget spent in an earlier sheet is told there
+    if header is None:
         return
     keys = _keys(filled, sheet, header)
     for number, values in enumerate(table, start=2):
@@ -404,12 +404,10 @@ def _table_rows(filled: Filled, sheet: Sheet, table: Iterator[list[Cell]]) -> No
                 rows.append(Row(sheet, number, {}))
             continue  # past the limit an empty row is a spreadsheet's formatting, not the user's
         if number > MAX_ROWS + 1:
-            _overstepped(filled, sheet, number, None, "too_many_rows", limit=MAX_ROWS)
-            break
+            raise _refused(filled, sheet, number, "too_many_rows", limit=MAX_ROWS)
         filled.chars += sum(len(c.text) for c in values)
         if filled.chars > MAX_TEXT_CHARS:
-            _overstepped(filled, sheet, number, None, "too_much_text", limit=MAX_TEXT_CHARS)
-            break
+            raise _refused(filled, sheet, number, "too_much_text", limit=MAX_TEXT_CHARS)
         rows.append(Row(sheet, number, _cells(filled, sheet, number, keys, header, values)))
     while rows and rows[-1].empty:  # a spreadsheet's trailing rows are not the user's
         rows.pop()
@@ -437,6 +435,12 @@ def _cells(
             _overstepped(filled, sheet, number, head.text, "cell_too_long", length=len(cell.text), limit=MAX_CELL_CHARS)
         cells[key] = _EMPTY if too_long else cell  # told once: the long text would only repeat in later messages
     return cells
+
+
+def _refused(filled: Filled, sheet: Sheet, number: int, key: str, **values: object) -> DataError:
+    """The whole file is refused at once: checking thousands of rows would only bury the one message."""
+    _overstepped(filled, sheet, number, None, key, **values)
+    return DataError(filled.problems)
 
 
 def _overstepped(filled: Filled, sheet: Sheet, number: int, column: str | None, key: str, **values: object) -> None:
