@@ -99,12 +99,12 @@ def test_an_xlsx_that_unpacks_beyond_the_limit_is_refused_before_it_is_unpacked(
     path = tmp_path / "bombe.xlsx"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive, archive.open("xl/media/bild.bin", "w") as part:
         for _ in range(MAX_UNPACKED_BYTES // 1_000_000 + 1):
-            part.write(bytes(1_000_000))  # zeros: eleven megabytes that pack into a few kilobytes
+            part.write(bytes(1_000_000))  # zeros: six megabytes that pack into a few kilobytes
     assert path.stat().st_size < 100_000
     _refused(
         project,
         path,
-        "bombe.xlsx: die Datei entpackt sich auf 11,0 MB, erlaubt sind höchstens 10,0 MB; bitte die Vorlage aus "
+        "bombe.xlsx: die Datei entpackt sich auf 6,0 MB, erlaubt sind höchstens 5,0 MB; bitte die Vorlage aus "
         "»ikg export« neu ausfüllen und als .xlsx speichern.",
     )
 

@@ -3,7 +3,8 @@ is encoded and separated. Every refusal says, in plain words, what to do instead
 
 The limits are far above the real work — one edition has about 80 measures, the export of every measure the
 graph knows is 40 KB as .xlsx or .csv and unpacks to 170 KB — yet low enough that a hostile or broken file is
-stopped before it costs more than some tens of megabytes of memory and a few seconds.
+stopped before it costs more than some tens of megabytes of memory and about ten seconds (openpyxl's parsing of
+a sheet full of cells is what takes longest, hence the low bound on what an .xlsx unpacks to).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 from .problems import DataError, Problem
 
 MAX_FILE_BYTES = 5_000_000  # on disk: over 100 times the export of every measure
-MAX_UNPACKED_BYTES = 10_000_000  # an .xlsx is a zip; a zip bomb is refused by its declared sizes
+MAX_UNPACKED_BYTES = 5_000_000  # an .xlsx is a zip: a zip bomb is refused by its declared sizes
 MAX_PART_BYTES = 1_000_000  # each XML part openpyxl reads up front (styles, shared strings); sheets stream
 MAX_ROWS = 2_000  # per sheet, below the header: an edition has a few hundred rows at most
 MAX_COLUMNS = 50  # the widest sheet has 13; columns further right are not read
