@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
+import secrets
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -256,7 +256,7 @@ class _Import:
             sheet=row.sheet.name,
             line=row.number,
             column=header,
-            resource_label=row.text("title_de") or row.text("name_de") or None,
+            resource_label=_clipped(row.text("title_de") or row.text("name_de")) or None,
             resource_kind=_KINDS.get(row.sheet.key, {}),
             severity="warning" if warning else "violation",
             in_spreadsheet=True,
@@ -529,6 +529,11 @@ def _shown(text: str, limit: int = 40) -> str:
     return shown if len(shown) <= limit else shown[: limit - 1] + "…"
 
 
+def _clipped(text: str, limit: int = 80) -> str:
+    """A title as a message names it: enough to find the row, not a page of text repeated per problem."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _has_control(text: str, allow_newlines: bool) -> bool:
     allowed = {"\n", "\t"} if allow_newlines else set()
     return any(unicodedata.category(c) in ("Cc", "Cf") and c not in allowed for c in text)
@@ -595,8 +600,21 @@ def _write(target: Path, quads: list[ox.Quad], source: str, edition: str) -> boo
     body = header + ox.serialize(ordered, format=ox.RdfFormat.TRIG, prefixes=prefixes())
     if body == before:
         return False
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    with os.fdopen(handle, "wb") as out:
-        out.write(body)
-    os.replace(temporary, target)
+    _replace(target, body)
     return True
+
+
+def _replace(target: Path, body: bytes) -> None:
+    """Written beside the target and renamed over it, so graph/ holds the old file or the new one, never half a
+    file nor a leftover, whatever fails (a full disk included). The new file gets the permissions the umask
+    gives any file the user saves (open's 0o666 minus the umask), not mkstemp's private 0o600."""
+    temporary = target.with_name(f".{target.name}.{secrets.token_hex(8)}.tmp")
+    try:
+        with temporary.open("xb") as out:
+            out.write(body)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise

@@ -9,15 +9,24 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
+import zipfile
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
 
+from defusedxml import DefusedXmlException
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .problems import Problem
+from . import template_file
+from .problems import DataError, Problem
+from .template_file import MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS, MAX_TEXT_CHARS
 
 RISKY_START = ("=", "+", "-", "@")
 SEPARATOR = ";"
@@ -256,6 +265,9 @@ class Cell:
     formula: bool = False
 
 
+_EMPTY = Cell("")
+
+
 @dataclass
 class Row:
     sheet: Sheet
@@ -281,61 +293,164 @@ class Filled:
     file: str
     rows: dict[str, list[Row]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    chars: int = 0  # the text read so far, against MAX_TEXT_CHARS
 
 
 # Reading
 
 
 def read(path: Path) -> Filled:
-    """The rows of every sheet of the template, from .xlsx or (the measures alone) from .csv."""
-    if path.suffix.lower() == ".csv":
+    """The rows of every sheet of the template, from .xlsx or (the measures alone) from .csv; a file that is
+    too large, damaged or hostile raises DataError before its rows are read."""
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise ValueError(f"{path}: the template is read from .xlsx or .csv, not {suffix or 'a file without suffix'}")
+    template_file.check_size(path)
+    if suffix == ".csv":
         return _read_csv(path)
-    if path.suffix.lower() != ".xlsx":
-        raise ValueError(
-            f"{path}: the template is read from .xlsx or .csv, not {path.suffix or 'a file without suffix'}"
-        )
+    template_file.check_archive(path)
+    return _read_xlsx(path)
+
+
+# What openpyxl raises on a damaged file besides the XML errors; none of it is worth a traceback.
+_DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, ParseError, KeyError, IndexError, TypeError, ValueError)
+
+
+def _read_xlsx(path: Path) -> Filled:
     filled = Filled(path.name)
-    book = load_workbook(path, data_only=False)
-    for sheet in SHEETS:
-        if sheet.name not in book.sheetnames:
-            if sheet is MEASURES:
-                filled.problems.append(_problem(filled.file, sheet.name, None, None, _NO_SHEET))
-            continue
-        table = [[_cell(c) for c in row] for row in book[sheet.name].iter_rows()]
-        _table_rows(filled, sheet, table)
+    # Read-only mode streams each sheet row by row, so memory follows the rows kept, not the file. openpyxl
+    # parses through defusedxml (a dependency for this reason), which refuses entity declarations.
+    with _plainly_refused(path, None):
+        book = load_workbook(path, read_only=True, data_only=False)
+    try:
+        for sheet in SHEETS:
+            if sheet.name not in book.sheetnames:
+                if sheet is MEASURES:
+                    filled.problems.append(_problem(filled.file, sheet.name, None, None, _NO_SHEET))
+                continue
+            worksheet = book[sheet.name]
+            worksheet.reset_dimensions()  # a stale stored dimension would hide the rows past it
+            with _plainly_refused(path, sheet.name):
+                _table_rows(filled, sheet, _sheet_table(worksheet))
+    finally:
+        book.close()
     return filled
+
+
+def _sheet_table(worksheet) -> Iterator[list[Cell]]:  # type: ignore[no-untyped-def]
+    """Each row's cells, an empty row as []. openpyxl fills a gap of missing rows by yielding one shared empty
+    tuple again and again; converting it once keeps a stray value in row 1,048,576 a cheap loop."""
+    last, cells = None, []
+    for row in worksheet.iter_rows(max_col=MAX_COLUMNS):
+        if row is not last:
+            last, cells = row, [_cell(c) for c in row]
+            cells = cells if any(c.text for c in cells) else []
+        yield cells
+
+
+@contextmanager
+def _plainly_refused(path: Path, sheet: str | None) -> Iterator[None]:
+    """A damaged or hostile file becomes one plain problem naming the file and the sheet being read."""
+    try:
+        yield
+    except _DAMAGED as error:
+        key = "xml_entities" if _from_defusedxml(error) else "not_xlsx"
+        raise DataError([template_file.problem(path.name, key, sheet=sheet)]) from error
+
+
+def _from_defusedxml(error: BaseException | None) -> bool:
+    """openpyxl wraps what the parser raised into a ValueError of its own, so the cause is followed."""
+    while error is not None:
+        if isinstance(error, DefusedXmlException):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
 
 
 def _read_csv(path: Path) -> Filled:
     filled = Filled(path.name)
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        table = [[_csv_cell(v) for v in row] for row in csv.reader(handle)]
-    _table_rows(filled, MEASURES, table)
+    text = template_file.csv_text(path)
+    separator = template_file.delimiter(text, {c.header for c in MEASURES.columns})
+    # csv refuses a field over 128 KB with an error that names no column. The file is at most MAX_FILE_BYTES,
+    # so under this limit every field is read and a long one is told with its row and column, as in a sheet.
+    csv.field_size_limit(max(csv.field_size_limit(), template_file.MAX_FILE_BYTES))
+    records = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    _table_rows(filled, MEASURES, _csv_rows(filled, records))
     return filled
 
 
-def _table_rows(filled: Filled, sheet: Sheet, table: list[list[Cell]]) -> None:
-    if not table:
-        filled.rows[sheet.key] = []
+def _csv_rows(filled: Filled, records: Iterator[list[str]]) -> Iterator[list[Cell]]:
+    number = 1
+    try:
+        for record in records:
+            yield [_csv_cell(v) for v in record]
+            number += 1
+    except csv.Error:
+        filled.problems.append(template_file.problem(filled.file, "unreadable_csv", MEASURES.name, number))
+
+
+def _table_rows(filled: Filled, sheet: Sheet, table: Iterator[list[Cell]]) -> None:
+    """The rows under the header, within the limits: the file is refused at the first row too many or when
+    its text budget is spent, and a cell too long is told and left empty, so nothing beyond is kept."""
+    rows: list[Row] = []
+    filled.rows[sheet.key] = rows
+    header = next(table, None)
+    if header is None:
         return
+    keys = _keys(filled, sheet, header)
+    for number, values in enumerate(table, start=2):
+        if not any(c.text for c in values):
+            if number <= MAX_ROWS + 1:
+                rows.append(Row(sheet, number, {}))
+            continue  # past the limit an empty row is a spreadsheet's formatting, not the user's
+        if number > MAX_ROWS + 1:
+            raise _refused(filled, sheet, number, "too_many_rows", limit=MAX_ROWS)
+        filled.chars += sum(len(c.text) for c in values)
+        if filled.chars > MAX_TEXT_CHARS:
+            raise _refused(filled, sheet, number, "too_much_text", limit=MAX_TEXT_CHARS)
+        rows.append(Row(sheet, number, _cells(filled, sheet, number, keys, header, values)))
+    while rows and rows[-1].empty:  # a spreadsheet's trailing rows are not the user's
+        rows.pop()
+
+
+def _keys(filled: Filled, sheet: Sheet, header: list[Cell]) -> list[str | None]:
+    """Each column's key by its header; an unknown header's column is not read."""
     by_header = {c.header: c for c in sheet.columns}
-    keys = [by_header[c.text].key if c.text in by_header else None for c in table[0]]
+    keys = [by_header[c.text].key if c.text in by_header else None for c in header]
     for column in sheet.columns:
         if column.required and column.key not in keys:
             filled.problems.append(_problem(filled.file, sheet.name, 1, column.header, _NO_COLUMN))
-    rows = []
-    for number, values in enumerate(table[1:], start=2):
-        cells = {k: c for k, c in zip(keys, values, strict=False) if k is not None}
-        rows.append(Row(sheet, number, cells))
-    while rows and rows[-1].empty:  # a spreadsheet's trailing rows are not the user's
-        rows.pop()
-    filled.rows[sheet.key] = rows
+    return keys
+
+
+def _cells(
+    filled: Filled, sheet: Sheet, number: int, keys: list[str | None], header: list[Cell], values: list[Cell]
+) -> dict[str, Cell]:
+    cells = {}
+    for key, head, cell in zip(keys, header, values, strict=False):
+        if key is None:
+            continue
+        too_long = len(cell.text) > MAX_CELL_CHARS
+        if too_long:
+            _overstepped(filled, sheet, number, head.text, "cell_too_long", length=len(cell.text), limit=MAX_CELL_CHARS)
+        cells[key] = _EMPTY if too_long else cell  # told once: the long text would only repeat in later messages
+    return cells
+
+
+def _refused(filled: Filled, sheet: Sheet, number: int, key: str, **values: object) -> DataError:
+    """The whole file is refused at once: checking thousands of rows would only bury the one message."""
+    _overstepped(filled, sheet, number, None, key, **values)
+    return DataError(filled.problems)
+
+
+def _overstepped(filled: Filled, sheet: Sheet, number: int, column: str | None, key: str, **values: object) -> None:
+    filled.problems.append(template_file.problem(filled.file, key, sheet.name, number, column, **values))
 
 
 def _cell(cell) -> Cell:  # type: ignore[no-untyped-def]
     value = cell.value
     if value is None:
-        return Cell("")
+        return _EMPTY
     if cell.data_type == "f":
         return Cell(str(value), formula=True)
     if isinstance(value, dt.datetime):
