@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import json
 import subprocess
 import sys
 import threading
@@ -72,11 +73,28 @@ def store(tmp_path: Path) -> Iterator[OxigraphServer]:
 # Publishing
 
 
+MARKER = "https://ikg.example/leverkusen/graph/publication"
+
+
 def test_what_was_built_is_what_the_store_holds(store: OxigraphServer, tmp_path: Path) -> None:
     result = _publish(store, tmp_path / "dist")
     assert result.returncode == 0, result.stderr
     assert "published 3823 triples in 12 named graphs" in result.stdout
-    assert _store_graphs(store) == _built_graphs(tmp_path / "dist")
+    held = _store_graphs(store)
+    del held[MARKER]
+    assert held == _built_graphs(tmp_path / "dist")
+
+
+def test_publishing_marks_the_store_with_the_builds_base_and_graph_version(
+    store: OxigraphServer, tmp_path: Path
+) -> None:
+    assert _publish(store, tmp_path / "dist").returncode == 0
+    version = json.loads((tmp_path / "dist" / "manifest.json").read_text())["graph_version"]
+    marker = (
+        f'<{MARKER}> <http://rdfs.org/ns/void#uriSpace> "https://ikg.example/leverkusen/" .\n'
+        f'<{MARKER}> <http://www.w3.org/2002/07/owl#versionInfo> "{version}" .\n'
+    )
+    assert _store_graphs(store)[MARKER] == _canonical(ox.parse(marker, format=ox.RdfFormat.N_TRIPLES))
 
 
 def test_publishing_replaces_each_graph_whole_and_leaves_others_alone(store: OxigraphServer, tmp_path: Path) -> None:
@@ -234,10 +252,10 @@ def test_a_store_whose_default_graph_is_the_union_gets_queries_as_they_are(tmp_p
         assert httpx.get(served.base + "health").json()["store_union_default_graph"] is True
         count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
         answer = httpx.get(served.endpoint, params={"query": count}).json()["results"]["bindings"][0]["n"]["value"]
-        assert answer == "3823"
+        assert answer == str(3823 + 2)  # the store's whole union: the build and the marker's two triples
         graphs = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
         answer = httpx.get(served.endpoint, params={"query": graphs}).json()["results"]["bindings"][0]["n"]["value"]
-        assert answer == "12"
+        assert answer == str(12 + 1)
     finally:
         served.stop()
         store.stop()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import uvicorn
 
+from .backends import external_store_for
 from .build import MANIFEST, VOID_FILE, build, read_manifest
 from .settings import Settings
 
@@ -32,8 +34,27 @@ def serve(settings: Settings) -> None:
     if reason:
         print(f"building first: {reason}", flush=True)
         build(settings.root, settings.dist, settings.public_base)
+    if settings.store:
+        refusal = asyncio.run(_store_refusal(settings))
+        if refusal:
+            raise SystemExit(f"ikg serve: {refusal}")
     from .app import create_app
 
     app = create_app(settings)
     print(f"serving {settings.public_base} (SPARQL endpoint {settings.endpoint})", flush=True)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", access_log=False)
+
+
+async def _store_refusal(settings: Settings) -> str | None:
+    """Why the store must not be served from: it holds another build than dist/. A store that cannot be asked
+    now is no reason: ikg starts, and /health answers 503 with the reason until the store holds this build."""
+    from .external_store import StoreUnreachableError
+
+    store = external_store_for(settings, settings.dist)
+    try:
+        return await store.publication_problem()
+    except StoreUnreachableError as unreachable:
+        print(f"ikg serve: {unreachable}; /health answers 503 until it holds this build", flush=True)
+        return None
+    finally:
+        await store.close()
