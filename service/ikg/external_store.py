@@ -246,9 +246,9 @@ class _AbandonedError(Exception):
 
 
 class _ArrivingBody(io.RawIOBase):
-    """The store's answer as a file for a parser in a thread: each read waits for the event loop to receive the
-    next chunk, so no more than one chunk is held at a time and the store is read only as fast as the parser
-    goes, and no further than the conversion gets."""
+    """The store's answer as a file for a parser in a thread: each read waits for the event loop to receive
+    what it asks for, so no more than one read's worth is held at a time and the store is read only as fast
+    as the parser goes, and no further than the conversion gets."""
 
     def __init__(self, chunks: AsyncIterator[bytes], loop: asyncio.AbstractEventLoop) -> None:
         self._chunks = chunks
@@ -264,7 +264,10 @@ class _ArrivingBody(io.RawIOBase):
         if not self._rest:
             if self._stopped:
                 raise _AbandonedError
-            self._waiting = asyncio.run_coroutine_threadsafe(_next_chunk(self._chunks), self._loop)
+            # As much as the parser asks for, not one network chunk: pyoxigraph's JSON reader looks at a
+            # value's bytes again on every read, so small reads of a long literal cost quadratic time.
+            wanted = _gathered(self._chunks, len(buffer))
+            self._waiting = asyncio.run_coroutine_threadsafe(wanted, self._loop)
             self._rest = self._waiting.result()
         size = min(len(buffer), len(self._rest))
         buffer[:size] = self._rest[:size]
@@ -278,8 +281,15 @@ class _ArrivingBody(io.RawIOBase):
             self._waiting.cancel()
 
 
-async def _next_chunk(chunks: AsyncIterator[bytes]) -> bytes:
-    return await anext(chunks, b"")
+async def _gathered(chunks: AsyncIterator[bytes], size: int) -> bytes:
+    """The next `size` bytes of the answer, fewer only at its end."""
+    kept = bytearray()
+    while len(kept) < size:
+        chunk = await anext(chunks, b"")
+        if not chunk:
+            break
+        kept += chunk
+    return bytes(kept)
 
 
 async def _start_of(response: httpx.Response, limit: int = SMALL_ANSWER) -> str:
