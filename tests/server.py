@@ -93,13 +93,16 @@ def start(
 class OxigraphServer:
     """A real Oxigraph server (the PyPI package `oxigraph`) on a free port, the external store of the tests.
 
-    Its data lives in a folder, so that a test can stop it and start it again with the same graphs."""
+    Its data lives in a folder, so that a test can stop it and start it again with the same graphs. It runs, as
+    the README tells operators, with a time limit of its own (ikg's default limit): a query ikg abandons
+    stops in the store too."""
 
-    def __init__(self, folder: Path, union_default_graph: bool = False) -> None:
+    def __init__(self, folder: Path, union_default_graph: bool = False, timeout_s: int = 10) -> None:
         self.folder = folder
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
         self.union_default_graph = union_default_graph
+        self.timeout_s = timeout_s
 
     @property
     def query(self) -> str:
@@ -107,7 +110,16 @@ class OxigraphServer:
 
     def start(self) -> OxigraphServer:
         binary = Path(sys.executable).parent / "oxigraph"
-        command = [str(binary), "serve", "--location", str(self.folder / "data"), "--bind", f"127.0.0.1:{self.port}"]
+        command = [
+            str(binary),
+            "serve",
+            "--location",
+            str(self.folder / "data"),
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--timeout-s",
+            str(self.timeout_s),
+        ]
         if self.union_default_graph:
             command.append("--union-default-graph")
         log = (self.folder / "oxigraph.log").open("ab")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import json
 import subprocess
 import sys
 import threading
@@ -12,6 +13,7 @@ import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import httpx
 import pyoxigraph as ox
@@ -72,11 +74,28 @@ def store(tmp_path: Path) -> Iterator[OxigraphServer]:
 # Publishing
 
 
+MARKER = "https://ikg.example/leverkusen/graph/publication"
+
+
 def test_what_was_built_is_what_the_store_holds(store: OxigraphServer, tmp_path: Path) -> None:
     result = _publish(store, tmp_path / "dist")
     assert result.returncode == 0, result.stderr
     assert "published 3823 triples in 12 named graphs" in result.stdout
-    assert _store_graphs(store) == _built_graphs(tmp_path / "dist")
+    held = _store_graphs(store)
+    del held[MARKER]
+    assert held == _built_graphs(tmp_path / "dist")
+
+
+def test_publishing_marks_the_store_with_the_builds_base_and_graph_version(
+    store: OxigraphServer, tmp_path: Path
+) -> None:
+    assert _publish(store, tmp_path / "dist").returncode == 0
+    version = json.loads((tmp_path / "dist" / "manifest.json").read_text())["graph_version"]
+    marker = (
+        f'<{MARKER}> <http://rdfs.org/ns/void#uriSpace> "https://ikg.example/leverkusen/" .\n'
+        f'<{MARKER}> <http://www.w3.org/2002/07/owl#versionInfo> "{version}" .\n'
+    )
+    assert _store_graphs(store)[MARKER] == _canonical(ox.parse(marker, format=ox.RdfFormat.N_TRIPLES))
 
 
 def test_publishing_replaces_each_graph_whole_and_leaves_others_alone(store: OxigraphServer, tmp_path: Path) -> None:
@@ -152,7 +171,8 @@ class _Misbehaving(BaseHTTPRequestHandler):
     """A 'store' that answers every query the same wrong way, chosen by the server's `answer`."""
 
     def do_POST(self) -> None:
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        form = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
+        self.server.last_form = parse_qs(form)  # type: ignore[attr-defined]
         status, body, delay = self.server.answer  # type: ignore[attr-defined]
         time.sleep(delay)
         self.send_response(status)
@@ -234,10 +254,10 @@ def test_a_store_whose_default_graph_is_the_union_gets_queries_as_they_are(tmp_p
         assert httpx.get(served.base + "health").json()["store_union_default_graph"] is True
         count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
         answer = httpx.get(served.endpoint, params={"query": count}).json()["results"]["bindings"][0]["n"]["value"]
-        assert answer == "3823"
+        assert answer == str(3823 + 2)  # the store's whole union: the build and the marker's two triples
         graphs = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
         answer = httpx.get(served.endpoint, params={"query": graphs}).json()["results"]["bindings"][0]["n"]["value"]
-        assert answer == "12"
+        assert answer == str(12 + 1)
     finally:
         served.stop()
         store.stop()
@@ -246,3 +266,101 @@ def test_a_store_whose_default_graph_is_the_union_gets_queries_as_they_are(tmp_p
 def test_a_store_with_its_own_default_graph_gets_the_dataset_stated(fragile) -> None:  # type: ignore[no-untyped-def]
     _store, served = fragile
     assert httpx.get(served.base + "health").json()["store_union_default_graph"] is False
+
+
+# Which build the store holds
+
+
+def test_serve_refuses_a_store_holding_the_build_of_another_base_url_and_names_ikg_publish(
+    store: OxigraphServer, tmp_path: Path
+) -> None:
+    assert _publish(store, tmp_path / "dist").returncode == 0  # for the default base, as the README once had it
+    other = "https://daten.example.org/integration/"
+    result = run_ikg("serve", "--store", store.query, "--dist", str(tmp_path / "dist"), "--base-url", other)
+    assert result.returncode == 1
+    assert f"the SPARQL store holds no build for {other}, only for https://ikg.example/leverkusen/" in result.stderr
+    assert f"`ikg publish --store {store.query} --base-url {other}`" in result.stderr
+
+
+def test_a_store_that_loses_the_build_makes_health_503_naming_ikg_publish_until_it_is_published_again(
+    store: OxigraphServer, tmp_path: Path
+) -> None:
+    served = start_external(store, ROOT, tmp_path)
+    try:
+        marker = f"{served.base}graph/publication"
+        update = store.query.replace("/query", "/update")
+        assert httpx.post(update, data={"update": f"DROP GRAPH <{marker}>"}).status_code == 204
+        health = httpx.get(served.base + "health")
+        assert health.status_code == 503
+        assert health.json()["store_problem"] == (
+            "the SPARQL store holds no build published by ikg; publish the build served here with "
+            f"`ikg publish --store {store.query} --base-url {served.base}`"
+        )
+        assert _publish(store, tmp_path / "dist", "--base-url", served.base).returncode == 0
+        assert httpx.get(served.base + "health").status_code == 200
+    finally:
+        served.stop()
+
+
+# What ikg reads of an answer
+
+
+@pytest.fixture(scope="module")
+def capped(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[OxigraphServer, RunningServer]]:
+    """A 1 MB result cap and time limits long enough that only the size decides, however busy the machine."""
+    folder = tmp_path_factory.mktemp("capped")
+    store = OxigraphServer(folder, timeout_s=120).start()
+    served = start_external(store, ROOT, folder, "--query-timeout", "60", env={"IKG_MAX_RESULT_BYTES": "1000000"})
+    yield store, served
+    served.stop()
+    store.stop()
+
+
+def _doubled_literal(steps: int) -> str:
+    """A query of a few hundred bytes whose one value the store makes 2**steps characters long."""
+    binds = " ".join(f"BIND(CONCAT(?v{i}, ?v{i}) AS ?v{i + 1})" for i in range(steps))
+    return f'SELECT ?v{steps} WHERE {{ BIND("x" AS ?v0) {binds} }}'
+
+
+def _rss_mb(process: subprocess.Popen[bytes]) -> float:
+    for line in Path(f"/proc/{process.pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no VmRSS")
+
+
+def test_a_result_over_the_cap_is_a_413_without_reading_the_whole_answer(capped) -> None:  # type: ignore[no-untyped-def]
+    _store, served = capped
+    # Far more than the cap: 20 million rows, of which ikg reads only as many as fit.
+    query = "SELECT * WHERE { ?s ?p ?o . ?a ?b ?c } LIMIT 20000000"
+    response = httpx.get(served.endpoint, params={"query": query}, timeout=120)
+    assert response.status_code == 413
+    assert "the result is larger than 1,000,000 bytes" in response.text
+
+
+def test_a_literal_longer_than_the_json_reader_takes_is_a_413_not_a_500(capped) -> None:  # type: ignore[no-untyped-def]
+    _store, served = capped
+    response = httpx.get(served.endpoint, params={"query": _doubled_literal(24)}, timeout=120)
+    assert response.status_code == 413
+    assert "a single value in the result is longer than ikg reads from a store" in response.text
+
+
+def test_oversized_answers_leave_ikgs_memory_where_it_was(capped) -> None:  # type: ignore[no-untyped-def]
+    _store, served = capped
+    huge = {"query": _doubled_literal(24)}
+    httpx.get(served.endpoint, params=huge, timeout=120)  # warm: the first one loads what every later one uses
+    before = _rss_mb(served.process)
+    for attempt in range(5):
+        query = f"SELECT * WHERE {{ ?s ?p ?o . ?a ?b ?c }} LIMIT {20_000_000 + attempt}"
+        assert httpx.get(served.endpoint, params={"query": query}, timeout=120).status_code == 413
+        assert httpx.get(served.endpoint, params=huge, timeout=120).status_code == 413
+    assert _rss_mb(served.process) - before < 100
+
+
+# Time limits
+
+
+def test_ikg_passes_its_time_limit_to_a_store_that_takes_one(misbehaving) -> None:  # type: ignore[no-untyped-def]
+    fake, _served = misbehaving
+    _answer(misbehaving, 200, b"this is not a SPARQL result")
+    assert fake.last_form["timeout"] == ["1"]  # type: ignore[attr-defined]

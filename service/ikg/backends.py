@@ -6,11 +6,14 @@ Both take a QueryJob and give a QueryOutcome; nothing above this interface knows
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from .build import read_manifest
 from .query_workers import QueryJob, QueryOutcome, QueryWorkers, WorkerLimits
 from .settings import Settings
+
+if TYPE_CHECKING:
+    from .external_store import ExternalStore
 
 
 class QueryBackend(Protocol):
@@ -25,10 +28,16 @@ class QueryBackend(Protocol):
 def backend_for(settings: Settings, dist: Path) -> QueryBackend:
     """The external store when one is configured, else workers on the build's dump in `dist`."""
     if settings.store:
-        from .external_store import ExternalStore, StoreEndpoints
-
-        graphs = tuple(read_manifest(dist)["statistics"]["graphs"])
-        return ExternalStore(
-            StoreEndpoints.from_url(settings.store, settings.store_update), settings.query_timeout, graphs
-        )
+        return external_store_for(settings, dist)
     return QueryWorkers(dist / "ikg.nq.gz", settings.query_workers, WorkerLimits.from_settings(settings))
+
+
+def external_store_for(settings: Settings, dist: Path) -> ExternalStore:
+    """The configured external store, which must hold the build in `dist`."""
+    from .external_store import ExternalStore, StoreEndpoints
+    from .store_marker import BuildMark
+
+    assert settings.store is not None
+    graphs = tuple(read_manifest(dist)["statistics"]["graphs"])
+    endpoints = StoreEndpoints.from_url(settings.store, settings.store_update)
+    return ExternalStore(endpoints, BuildMark.of(dist), settings.query_timeout, graphs)

@@ -6,24 +6,38 @@ above it, from the endpoint to the pages, works the same. ikg asks the store for
 serialisers: every result format and size cap behaves identically whatever the store offers, and an
 answer the store garbles is caught (502) instead of passed on. Time limits are ikg's: a store that
 does not answer in time is a 504, one that cannot be reached a 502, and nothing hangs.
+
+The answer is converted while it arrives (a parser in a thread reads it chunk by chunk from the event loop)
+and the conversion stops, with a 413, as soon as the result passes the size cap: what ikg holds of an answer
+is bounded by the cap, however much the store would send. When ikg gives up on a query (time limit, client
+gone) it closes the connection to the store; stores that take a time limit per request get ikg's.
 """
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import io
+import json
 import os
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import httpx
 import pyoxigraph as ox
 
+from . import store_marker
 from .problems import printable
 from .query_workers import QueryJob, QueryOutcome
 from .sparql_text import has_dataset_clause, shape
+from .store_marker import BuildMark
 
 CANONICAL_TABLE = "application/sparql-results+json"
 CANONICAL_GRAPH = "application/n-triples"
+# What ikg reads of an error message or of an answer to its own small questions (union graph, marker).
+SMALL_ANSWER = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -52,39 +66,63 @@ class StoreEndpoints:
     def host(self) -> str:
         return urlsplit(self.query).netloc
 
+    @property
+    def publish_command(self) -> str:
+        update = self.from_url(self.query).update
+        given = f" --store-update {self.update}" if self.update and self.update != update else ""
+        return f"ikg publish --store {self.query}{given}"
+
+
+class StoreUnreachableError(Exception):
+    """The store did not answer one of ikg's own questions: it cannot be reached, or not in time."""
+
 
 class ExternalStore:
     """Query jobs answered by an external store over the SPARQL 1.1 Protocol."""
 
-    def __init__(self, endpoints: StoreEndpoints, timeout: float = 10.0, graphs: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, endpoints: StoreEndpoints, mark: BuildMark, timeout: float = 10.0, graphs: tuple[str, ...] = ()
+    ) -> None:
         self.endpoints = endpoints
+        self.mark = mark  # the build served here, which the store must hold
         self.timeout = timeout
         self.graphs = graphs  # the build's named graphs: together they are the default graph, as embedded
         self._client: httpx.AsyncClient | None = None
         self.reachable = True
         self.last_problem = ""
         self.union_default_graph = False  # found out at start: then queries go to the store as they are
+        self.timeout_field: tuple[str, str] | None = None  # found out at start: how the store takes a time limit
 
     async def start(self) -> None:
         self._client = httpx.AsyncClient(auth=self.endpoints.auth, timeout=httpx.Timeout(self.timeout))
         self.union_default_graph = await self._default_graph_is_union()
+        self.timeout_field = await self._accepted_timeout_field()
 
     async def _default_graph_is_union(self) -> bool:
         """Whether the store's own default graph already holds its named graphs' triples (Oxigraph with
         --union-default-graph, Fuseki with unionDefaultGraph): then ikg need not state the dataset."""
-        sample = QueryJob(
-            "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER(isIRI(?s) && !isBlank(?o)) } LIMIT 1",
-            CANONICAL_TABLE,
-        )
+        sample = "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER(isIRI(?s) && !isBlank(?o)) } LIMIT 1"
         try:
-            rows = (await self._ask(sample, graph_form=False, state_dataset=False)).json()["results"]["bindings"]
+            rows = (await self._small_answer(sample))["results"]["bindings"]
             if not rows:
                 return False
             triple = " ".join(_term(rows[0][name]) for name in ("s", "p", "o"))
-            ask = QueryJob(f"ASK {{ {triple} }}", CANONICAL_TABLE)
-            return bool((await self._ask(ask, graph_form=False, state_dataset=False)).json()["boolean"])
-        except (httpx.HTTPError, ValueError, KeyError):
+            return bool((await self._small_answer(f"ASK {{ {triple} }}"))["boolean"])
+        except (StoreUnreachableError, ValueError, KeyError):
             return False
+
+    async def _accepted_timeout_field(self) -> tuple[str, str] | None:
+        """ikg's time limit in the first form the store accepts: seconds (Fuseki; Oxigraph ignores it and
+        takes its limit from `--timeout-s`), then a duration with a unit (QLever, which refuses a bare
+        number and a limit above its own), else none: the store's own limit applies."""
+        forms = (("timeout", f"{self.timeout:g}"), ("timeout", f"{round(self.timeout * 1000)}ms"))
+        for field in forms:
+            try:
+                await self._small_answer("ASK {}", (field,))
+                return field
+            except (StoreUnreachableError, ValueError):
+                continue
+        return None
 
     async def close(self) -> None:
         if self._client is not None:
@@ -98,15 +136,31 @@ class ExternalStore:
         return 1 if self.reachable else 0
 
     async def check(self) -> bool:
-        """Asks the store a trivial question; remembers whether it answered."""
-        outcome = await self.run(QueryJob("ASK {}", CANONICAL_TABLE))
-        return outcome.error is None
+        """Asks the store which build it holds; remembers what is wrong for /health and /status."""
+        try:
+            problem = await self.publication_problem()
+        except StoreUnreachableError as unreachable:
+            self._down("store_unavailable", str(unreachable))
+            return False
+        self.reachable = True
+        self.last_problem = problem or ""
+        return problem is None
+
+    async def publication_problem(self) -> str | None:
+        """None when the store holds exactly the build served here, else what it holds and what to run."""
+        try:
+            rows = (await self._small_answer(store_marker.HELD))["results"]["bindings"]
+            held = [(row["base"]["value"], row["version"]["value"]) for row in rows]
+        except (ValueError, KeyError) as garbled:
+            host = self.endpoints.host
+            raise StoreUnreachableError(f"the SPARQL store at {host} cannot say which build it holds") from garbled
+        return store_marker.problem(self.mark, held, self.endpoints.publish_command)
 
     async def run(self, job: QueryJob) -> QueryOutcome:
-        analysed = shape(job.query)
-        graph_form = analysed.form in ("CONSTRUCT", "DESCRIBE")
+        graph_form = shape(job.query).form in ("CONSTRUCT", "DESCRIBE")
         try:
-            response = await asyncio.wait_for(self._ask(job, graph_form), timeout=self.timeout)
+            async with asyncio.timeout(self.timeout):
+                return await self._answer(job, graph_form)
         except (TimeoutError, httpx.TimeoutException):
             # Slow is not dead: the store stays counted as reachable.
             message = f"the SPARQL store did not answer within the limit of {self.timeout:g} s"
@@ -115,20 +169,49 @@ class ExternalStore:
             return self._down(
                 "store_unavailable", f"the SPARQL store at {self.endpoints.host} cannot be reached ({problem})"
             )
-        self.reachable = True
-        if response.status_code == 400:
-            return QueryOutcome(error="syntax", message=first_line(response.text))
-        if response.status_code != 200:
-            return QueryOutcome(
-                error="store_error",
-                message=f"the SPARQL store answered {response.status_code}: {first_line(response.text)}",
-            )
-        return _converted(response.content, job, graph_form)
 
-    async def _ask(self, job: QueryJob, graph_form: bool, state_dataset: bool = True) -> httpx.Response:
+    async def _answer(self, job: QueryJob, graph_form: bool) -> QueryOutcome:
+        # Leaving this block, by an answer, the time limit or a cancelled request, closes the response: a
+        # connection the store was still writing to is closed, and the store can notice.
+        async with self._stream(job, graph_form) as response:
+            self.reachable = True
+            if response.status_code != 200:
+                message = first_line(await _start_of(response))
+                if response.status_code == 400:
+                    return QueryOutcome(error="syntax", message=message)
+                return QueryOutcome(
+                    error="store_error", message=f"the SPARQL store answered {response.status_code}: {message}"
+                )
+            body = _ArrivingBody(response.aiter_bytes(), asyncio.get_running_loop())
+            try:
+                return await asyncio.to_thread(_converted, body, job, graph_form)
+            finally:
+                body.stop()
+
+    async def _small_answer(self, query: str, extra: tuple[tuple[str, str], ...] = ()) -> dict:
+        """The store's JSON answer to one of ikg's own questions, asked of the store's own dataset."""
+        try:
+            async with asyncio.timeout(self.timeout):
+                job = QueryJob(query, CANONICAL_TABLE)
+                async with self._stream(job, False, state_dataset=False, extra=extra) as response:
+                    text = await _start_of(response)
+        except (TimeoutError, httpx.HTTPError) as problem:
+            raise StoreUnreachableError(
+                f"the SPARQL store at {self.endpoints.host} cannot be reached ({problem or 'no answer in time'})"
+            ) from problem
+        if response.status_code != 200:
+            raise ValueError(f"the store answered {response.status_code}: {first_line(text)}")
+        return json.loads(text)
+
+    def _stream(
+        self,
+        job: QueryJob,
+        graph_form: bool,
+        state_dataset: bool = True,
+        extra: tuple[tuple[str, str], ...] | None = None,
+    ) -> AbstractAsyncContextManager[httpx.Response]:
         if self._client is None:
-            await self.start()
-        assert self._client is not None
+            self._client = httpx.AsyncClient(auth=self.endpoints.auth, timeout=httpx.Timeout(self.timeout))
         fields: list[tuple[str, str]] = [("query", job.query)]
         plain = job.default_graphs is None and job.named_graphs is None and not has_dataset_clause(job.query)
         if not state_dataset or (plain and self.union_default_graph):
@@ -141,7 +224,9 @@ class ExternalStore:
             default, named = job.default_graphs or (), job.named_graphs or ()
         fields += [("default-graph-uri", g) for g in default]
         fields += [("named-graph-uri", g) for g in named]
-        return await self._client.post(
+        fields += extra if extra is not None else (self.timeout_field,) if self.timeout_field else ()
+        return self._client.stream(
+            "POST",
             self.endpoints.query,
             content=urlencode(fields).encode("ascii"),
             headers={
@@ -156,25 +241,118 @@ class ExternalStore:
         return QueryOutcome(error=kind, message=message)
 
 
+class _AbandonedError(Exception):
+    """ikg gave up on the answer: the parser's next read ends the conversion."""
+
+
+class _ArrivingBody(io.RawIOBase):
+    """The store's answer as a file for a parser in a thread: each read waits for the event loop to receive
+    what it asks for, so no more than one read's worth is held at a time and the store is read only as fast
+    as the parser goes, and no further than the conversion gets."""
+
+    def __init__(self, chunks: AsyncIterator[bytes], loop: asyncio.AbstractEventLoop) -> None:
+        self._chunks = chunks
+        self._loop = loop
+        self._rest = b""
+        self._waiting: concurrent.futures.Future[bytes] | None = None
+        self._stopped = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        if not self._rest:
+            if self._stopped:
+                raise _AbandonedError
+            # As much as the parser asks for, not one network chunk: pyoxigraph's JSON reader looks at a
+            # value's bytes again on every read, so small reads of a long literal cost quadratic time.
+            wanted = _gathered(self._chunks, len(buffer))
+            self._waiting = asyncio.run_coroutine_threadsafe(wanted, self._loop)
+            self._rest = self._waiting.result()
+        size = min(len(buffer), len(self._rest))
+        buffer[:size] = self._rest[:size]
+        self._rest = self._rest[size:]
+        return size
+
+    def stop(self) -> None:
+        """On the event loop: the parser gets no more; a read it waits for is cancelled."""
+        self._stopped = True
+        if self._waiting is not None:
+            self._waiting.cancel()
+
+
+async def _gathered(chunks: AsyncIterator[bytes], size: int) -> bytes:
+    """The next `size` bytes of the answer, fewer only at its end."""
+    kept = bytearray()
+    while len(kept) < size:
+        chunk = await anext(chunks, b"")
+        if not chunk:
+            break
+        kept += chunk
+    return bytes(kept)
+
+
+async def _start_of(response: httpx.Response, limit: int = SMALL_ANSWER) -> str:
+    """At most `limit` bytes of an answer: enough for a message or a small result, never a whole dump."""
+    kept = bytearray()
+    async for chunk in response.aiter_bytes():
+        kept += chunk[: limit - len(kept)]
+        if len(kept) >= limit:
+            break
+    return kept.decode("utf-8", errors="replace")
+
+
+class _TooLargeError(Exception):
+    pass
+
+
+class _CappedOutput(io.RawIOBase):
+    """Where the serialiser writes: it refuses the write that would pass the cap, which ends the conversion."""
+
+    def __init__(self, cap: int) -> None:
+        self.written = bytearray()
+        self.cap = cap
+        self.passed = False
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        if len(self.written) + len(data) > self.cap:
+            self.passed = True
+            raise _TooLargeError
+        self.written += data
+        return len(data)
+
+
 def first_line(text: str, limit: int = 300) -> str:
     line = printable(next((line.strip() for line in text.splitlines() if line.strip()), "no message"))
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
-def _converted(body: bytes, job: QueryJob, graph_form: bool) -> QueryOutcome:
-    """The store's canonical answer in the format asked for, or a 502 for an answer that is not one."""
+def _converted(body: io.RawIOBase, job: QueryJob, graph_form: bool) -> QueryOutcome:
+    """The store's canonical answer in the format asked for, written while it is read; a 413 as soon as the
+    result passes the cap, a 502 for an answer that is not one."""
+    output = _CappedOutput(job.max_bytes)
     try:
         if graph_form:
-            triples = list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
-            serialised = ox.serialize(triples, format=ox.RdfFormat.from_media_type(job.media_type))
+            triples = ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
+            ox.serialize(triples, output, format=ox.RdfFormat.from_media_type(job.media_type))
         else:
             results = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-            serialised = results.serialize(format=ox.QueryResultsFormat.from_media_type(job.media_type))
-    except (SyntaxError, ValueError, OSError) as problem:
+            results.serialize(output, format=ox.QueryResultsFormat.from_media_type(job.media_type))
+    except MemoryError:
+        # pyoxigraph's JSON reader buffers one value at a time and refuses one it cannot fit in 16 MB.
+        return _too_large("a single value in the result is longer than ikg reads from a store (about 8 MB)")
+    except (SyntaxError, ValueError, OSError, _TooLargeError) as problem:
+        if output.passed:
+            return _too_large(f"the result is larger than {job.max_bytes:,} bytes")
         return QueryOutcome(error="store_error", message=f"the SPARQL store's answer is not valid: {problem}")
-    if serialised is None or len(serialised) > job.max_bytes:
-        return QueryOutcome(error="too_large", message=f"the result is larger than {job.max_bytes:,} bytes")
-    return QueryOutcome(body=serialised)
+    return QueryOutcome(body=bytes(output.written))
+
+
+def _too_large(message: str) -> QueryOutcome:
+    return QueryOutcome(error="too_large", message=message)
 
 
 def _term(binding: dict[str, str]) -> str:

@@ -2,7 +2,9 @@
 
 All graphs go in one SPARQL 1.1 Update request (DROP SILENT GRAPH, then INSERT DATA, per graph): a store
 that runs an update as one transaction (Oxigraph, Fuseki with TDB2) either takes the whole build or keeps
-every graph it had. Afterwards each graph is counted in the store and compared with the build.
+every graph it had. The update drops the build marker first and writes it last (store_marker), so that
+`ikg serve --store` finds it only when the whole build is in. Afterwards each graph is counted in the store
+and compared with the build.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import httpx
 import pyoxigraph as ox
 
 from .external_store import StoreEndpoints, first_line
+from .store_marker import BuildMark
 
 # A store applying a large update may take a while; publishing is not a query.
 PUBLISH_TIMEOUT = 300.0
@@ -44,12 +47,14 @@ def graphs_of(dist: Path) -> dict[str, list[ox.Triple]]:
     return dict(grouped)
 
 
-def update_text(graphs: dict[str, list[ox.Triple]]) -> str:
-    """One SPARQL Update replacing each graph whole; N-Triples is valid inside INSERT DATA."""
-    parts = []
+def update_text(graphs: dict[str, list[ox.Triple]], mark: BuildMark) -> str:
+    """One SPARQL Update replacing each graph whole, between dropping and writing the build's marker;
+    N-Triples is valid inside INSERT DATA."""
+    parts = [mark.drop()]
     for name, triples in sorted(graphs.items()):
         body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
         parts.append(f"DROP SILENT GRAPH <{name}> ;\nINSERT DATA {{ GRAPH <{name}> {{\n{body}}} }}")
+    parts.append(mark.insert())
     return " ;\n".join(parts)
 
 
@@ -63,7 +68,7 @@ def publish(dist: Path, endpoints: StoreEndpoints) -> PublishReport:
         try:
             response = client.post(
                 endpoints.update,
-                content=update_text(graphs).encode("utf-8"),
+                content=update_text(graphs, BuildMark.of(dist)).encode("utf-8"),
                 headers={"Content-Type": "application/sparql-update; charset=utf-8"},
             )
         except httpx.HTTPError as problem:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 from pathlib import Path
 
 import uvicorn
 
+from .backends import external_store_for
 from .build import MANIFEST, VOID_FILE, build, read_manifest
 from .http_limits import ConnectionLimits, limited_protocol
 from .settings import Settings
@@ -43,6 +45,10 @@ def serve(settings: Settings) -> None:
     if reason:
         print(f"building first: {reason}", flush=True)
         build(settings.root, settings.dist, settings.public_base)
+    if settings.store:
+        refusal = asyncio.run(_store_refusal(settings))
+        if refusal:
+            raise SystemExit(f"ikg serve: {refusal}")
     from .app import create_app
 
     app = create_app(settings)
@@ -58,3 +64,18 @@ def serve(settings: Settings) -> None:
         timeout_keep_alive=settings.keep_alive_timeout,  # type: ignore[arg-type]  # uvicorn says int, uses a float
         server_header=False,  # nothing for an attacker to match against a list of known flaws
     )
+
+
+async def _store_refusal(settings: Settings) -> str | None:
+    """Why the store must not be served from: it holds another build than dist/. A store that cannot be asked
+    now is no reason: ikg starts, and /health answers 503 with the reason until the store holds this build."""
+    from .external_store import StoreUnreachableError
+
+    store = external_store_for(settings, settings.dist)
+    try:
+        return await store.publication_problem()
+    except StoreUnreachableError as unreachable:
+        print(f"ikg serve: {unreachable}; /health answers 503 until it holds this build", flush=True)
+        return None
+    finally:
+        await store.close()
