@@ -23,6 +23,7 @@ class Settings:
     reload_token: str | None = None  # enables POST /admin/reload; from IKG_RELOAD_TOKEN only, never the command line
     store: str | None = None  # an external SPARQL store's query endpoint; None: the embedded store
     store_update: str | None = None  # its update endpoint, when not the query endpoint's sibling /update
+    allow_shrink: bool = False  # let builds and reloads replace the graph with one that loses much of it
 
     @property
     def public_base(self) -> str:
@@ -47,6 +48,7 @@ class Settings:
             "reload_token": env.get("IKG_RELOAD_TOKEN") or None,
             "store": env.get("IKG_STORE") or None,
             "store_update": env.get("IKG_STORE_UPDATE") or None,
+            "allow_shrink": env.get("IKG_ALLOW_SHRINK", "") in ("1", "true", "yes"),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
