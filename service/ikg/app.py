@@ -10,7 +10,6 @@ from collections.abc import AsyncIterator
 import pyoxigraph as ox
 from fastapi import FastAPI
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.staticfiles import StaticFiles
@@ -20,6 +19,7 @@ from .backends import QueryBackend, backend_for
 from .formats import GRAPH_TYPES, TABLE_TYPES, requested_format, result_formats
 from .named_queries import NamedQuery, ParameterError
 from .negotiation import choose
+from .operations import PublicCors
 from .published import Published
 from .query_workers import QueryJob
 from .reload import Reloader, ReloadLog
@@ -161,7 +161,7 @@ def create_app(settings: Settings) -> FastAPI:
         lifespan=lifespan,
     )
     app.add_middleware(
-        CORSMiddleware,
+        PublicCors,
         allow_origins=["*"],
         allow_methods=["GET", "POST", "HEAD", "OPTIONS"],
         allow_headers=["*"],

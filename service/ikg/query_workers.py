@@ -85,8 +85,14 @@ class QueryWorkers:
             task.add_done_callback(self._replacement_ready)
 
     def _replacement_ready(self, task: asyncio.Task[_Worker]) -> None:
-        if not task.cancelled() and task.exception() is None:
-            self._idle.put_nowait(task.result())
+        if task.cancelled() or task.exception() is not None:
+            return
+        worker = task.result()
+        if self._closing:  # the pool was retired while this one started: nobody would ever stop it
+            self._all.discard(worker)
+            worker.kill()
+            return
+        self._idle.put_nowait(worker)
 
     async def _spawn(self) -> _Worker:
         parent, child = self._context.Pipe()
@@ -94,7 +100,11 @@ class QueryWorkers:
         process.start()
         child.close()
         worker = _Worker(process, parent)
-        await worker.ready()
+        try:
+            await worker.ready()
+        except BaseException:
+            worker.kill()  # reaped, not left a zombie
+            raise
         self._all.add(worker)
         return worker
 
