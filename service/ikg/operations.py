@@ -121,7 +121,7 @@ def add_operation_routes(app: FastAPI, publication, reloader) -> None:  # type: 
 class WrongTokens:
     """Per client address: how many wrong tokens in a row, and until when it is refused."""
 
-    free = 3  # typing slips before any wait
+    free = 3  # wrong tokens in a row before the first wait
     first_wait = 30.0
     longest_wait = 3600.0
     remembered = 10_000  # clients; the longest-idle are forgotten first
@@ -136,8 +136,8 @@ class WrongTokens:
 
     def failed(self, client: str) -> None:
         count = self._clients.pop(client, (0, 0.0))[0] + 1
-        waits = count - self.free
-        wait = min(self.first_wait * 2 ** (waits - 1), self.longest_wait) if waits > 0 else 0.0
+        beyond = count - self.free  # 0 at the last free slip: from then on every wrong token doubles the wait
+        wait = min(self.first_wait * 2**beyond, self.longest_wait) if beyond >= 0 else 0.0
         self._clients[client] = (count, time.monotonic() + wait)
         while len(self._clients) > self.remembered:
             self._clients.popitem(last=False)
