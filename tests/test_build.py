@@ -203,3 +203,40 @@ def test_progress_is_a_bar_on_a_terminal() -> None:
     assert screen.getvalue().startswith("\rikg build [############------------] 1/2 eins")
     assert "\rikg build [########################] 2/2 zwei" in screen.getvalue()
     assert screen.getvalue().endswith("\n")
+
+
+def test_a_build_without_measures_does_not_replace_the_served_one(project: Path) -> None:
+    dist = project / "dist"
+    assert run_ikg("build", "--root", str(project), "--dist", str(dist)).returncode == 0
+    before = _manifest(dist)
+    for file in (project / "graph").iterdir():
+        file.unlink()
+    result = run_ikg("build", "--root", str(project), "--dist", str(dist), "--lang", "en")
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert "The new build has no measures (the served one has 66)." in result.stdout
+    assert "--allow-shrink" in result.stdout
+    assert _manifest(dist) == before
+
+
+def test_a_build_dropping_a_report_edition_is_refused(project: Path) -> None:
+    dist = project / "dist"
+    assert run_ikg("build", "--root", str(project), "--dist", str(dist)).returncode == 0
+    years = [e["year"] for e in _manifest(dist)["editions"]]
+    assert years, "the project's graph has report editions"
+    (project / "dist" / "manifest.json").write_text(
+        json.dumps({**_manifest(dist), "editions": [*_manifest(dist)["editions"], {"year": "1999"}]}),
+        encoding="utf-8",
+    )
+    result = run_ikg("build", "--root", str(project), "--dist", str(dist), "--lang", "en")
+    assert result.returncode == 3
+    assert "These report editions would disappear from the catalogue: 1999." in result.stdout
+
+
+def test_allow_shrink_lets_a_smaller_build_in(project: Path) -> None:
+    dist = project / "dist"
+    assert run_ikg("build", "--root", str(project), "--dist", str(dist)).returncode == 0
+    for file in (project / "graph").iterdir():
+        file.unlink()
+    result = run_ikg("build", "--root", str(project), "--dist", str(dist), "--allow-shrink")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert _manifest(dist)["statistics"]["domain"]["measures"] == 0

@@ -34,7 +34,16 @@ def roomy_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-u
     from server import start
 
     folder = tmp_path_factory.mktemp("page-load")
-    running = start(folder / "dist", folder / "serve.log", "--query-timeout", "120", "--query-workers", "2")
+    # Every client here is 127.0.0.1: the per-client limit is lifted, this suite is about the event loop.
+    running = start(
+        folder / "dist",
+        folder / "serve.log",
+        "--query-timeout",
+        "120",
+        "--query-workers",
+        "2",
+        env={"IKG_CLIENT_QUERIES": "1000"},
+    )
     yield running
     running.stop()
 

@@ -11,7 +11,6 @@ import pyoxigraph as ox
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.staticfiles import StaticFiles
@@ -22,6 +21,7 @@ from .formats import GRAPH_TYPES, TABLE_TYPES, requested_format, result_formats
 from .http_edge import ServiceApp
 from .named_queries import NamedQuery, ParameterError
 from .negotiation import choose
+from .operations import PublicCors
 from .published import Published
 from .query_workers import QueryJob, QueryOutcome
 from .reload import Reloader, ReloadLog
@@ -201,7 +201,7 @@ def create_app(settings: Settings) -> FastAPI:
         lifespan=lifespan,
     )
     app.add_middleware(
-        CORSMiddleware,
+        PublicCors,
         allow_origins=["*"],
         allow_methods=["GET", "POST", "HEAD", "OPTIONS"],
         allow_headers=["*"],

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import __version__, dumps, editions, sources, statistics, void_description
+from . import __version__, dumps, editions, shrinking, sources, statistics, void_description
 from .catalogue import PREFIXES as CATALOGUE_PREFIXES
 from .catalogue import PROFILES, CatalogueInput, Edition, build_catalogue
 from .iris import CANONICAL_BASE, BaseRewriter, normalise_base
@@ -71,8 +71,10 @@ def build(
     base_url: str = CANONICAL_BASE,
     engine: Engine = "sparql",
     progress: Progress | Silent | None = None,
+    allow_shrink: bool = False,
 ) -> BuildResult:
-    """Builds into a temporary folder next to `dist` and swaps it in only when everything succeeded."""
+    """Builds into a temporary folder next to `dist` and swaps it in only when everything succeeded and
+    it takes nothing large away from the build in `dist` (see `shrinking`), unless `allow_shrink`."""
     steps = progress or Silent()
     config = load_publication_config(root)  # before the long work: a broken setting fails at once
     loaded, problems = check(root, engine)
@@ -121,6 +123,10 @@ def build(
             "editions": [{"report": e.report, "graph": e.graph, "year": e.year, "dump": e.dump["file"]} for e in found],
         }
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        served = _served_manifest(dist)
+        lost = shrinking.losses(served, manifest) if served and not allow_shrink else []
+        if lost:
+            raise shrinking.ShrinkError(lost, "ikg build --allow-shrink")
         _swap_in(staging, dist)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -160,6 +166,14 @@ def _swap_in(staging: Path, dist: Path) -> None:
     os.replace(staging, dist)
     if retired is not None:
         shutil.rmtree(retired, ignore_errors=True)
+
+
+def _served_manifest(dist: Path) -> dict | None:
+    """The manifest of the build `dist` holds now; None for a first build (or one too broken to compare)."""
+    try:
+        return read_manifest(dist)
+    except (OSError, ValueError):
+        return None
 
 
 def read_manifest(dist: Path) -> dict:

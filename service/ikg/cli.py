@@ -13,6 +13,7 @@ from .build import BUILD_STEPS, build, check
 from .iris import CANONICAL_BASE
 from .problems import LANGUAGES, DataError, Problem
 from .progress import Progress
+from .shrinking import ShrinkError
 from .statistics import DOMAIN_CLASSES
 from .validate import ENGINES
 
@@ -69,6 +70,12 @@ def _parser() -> argparse.ArgumentParser:
         default=os.environ.get("IKG_BASE_URL", CANONICAL_BASE),
         help="public base URL the IRIs are served under (default: $IKG_BASE_URL or the canonical base)",
     )
+    build_cmd.add_argument(
+        "--allow-shrink",
+        action="store_true",
+        help="replace the build in dist/ even with one that has no measures, loses over a quarter of its "
+        "measures or resources, or drops a report edition (refused otherwise)",
+    )
     _common(build_cmd)
     build_cmd.set_defaults(run=_build)
 
@@ -102,6 +109,13 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="rebuild and reload when a file in vocab/, shapes/, graph/ or queries/ changes; a broken file "
         "keeps the last good graph served",
+    )
+    serve_cmd.add_argument(
+        "--allow-shrink",
+        action="store_true",
+        default=None,
+        help="let a build or reload replace the served graph even when it loses much of it "
+        "(default: $IKG_ALLOW_SHRINK, else refused)",
     )
     serve_cmd.add_argument(
         "--store",
@@ -193,13 +207,21 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     dist = args.dist or args.root / "dist"
+    steps = Progress("ikg build", BUILD_STEPS[args.lang])
     try:
-        result = build(args.root, dist, args.base_url, args.engine, Progress("ikg build", BUILD_STEPS[args.lang]))
+        result = build(args.root, dist, args.base_url, args.engine, steps, allow_shrink=args.allow_shrink)
     except DataError as error:
         _report(error.problems, args.lang)
         return 1
+    except ShrinkError as refusal:
+        for line in refusal.lines(args.lang):
+            print(line)
+        return 3
     except ValueError as error:
         print(f"ikg build: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:  # a full disk, a folder without write permission: the reason, not a traceback
+        print(f"ikg build: {dist} not written: {error.strerror or error}", file=sys.stderr)
         return 2
     for warning in result.warnings:
         print(warning.render(args.lang))
@@ -230,12 +252,17 @@ def _serve(args: argparse.Namespace) -> int:
         watch=args.watch,
         store=args.store,
         store_update=args.store_update,
+        allow_shrink=args.allow_shrink,
     )
     try:
         serve(settings)
     except DataError as problem:
         _report(problem.problems, os.environ.get("IKG_LANG", "de"))
         return 1
+    except ShrinkError as refusal:
+        for line in refusal.lines(os.environ.get("IKG_LANG", "de")):
+            print(f"ikg serve: {line}", file=sys.stderr)
+        return 3
     return 0
 
 

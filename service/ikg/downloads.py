@@ -1,12 +1,20 @@
-"""The dumps of the build, listed with size, checksum and licence, and served as files."""
+"""The dumps of the build, listed with size, checksum and licence, and served as files.
+
+A download is opened, before the handler gives up the event loop, from the build whose listing gives its
+checksum, and streamed from that open file: a reload that swaps dist/ meanwhile changes nothing in it.
+"""
 
 from __future__ import annotations
 
 import json
+import os
+from typing import BinaryIO
 
+import anyio.to_thread
 from fastapi import FastAPI
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, Response
+from starlette.responses import HTMLResponse, Response
+from starlette.types import Receive, Scope, Send
 
 from .negotiation import choose
 from .responses import error, page_language, render_page
@@ -76,13 +84,40 @@ def add_download_routes(app: FastAPI, publication) -> None:  # type: ignore[no-u
         dump = current.dumps.get(name)  # only the files the build listed: no path ever reaches the file system
         if dump is None:
             return error(404, f"no download {name!r}; see {base}downloads")
-        return FileResponse(
-            current.dist / name,
+        etag = f'"{dump["sha256"]}"'
+        headers = {"ETag": etag, "Cache-Control": "public, max-age=300", "X-Content-Type-Options": "nosniff"}
+        if etag in request.headers.get("if-none-match", ""):
+            return Response(status_code=304, headers=headers)
+        return HeldFileResponse(current.open_dump(name), name, headers)
+
+
+class HeldFileResponse(Response):
+    """A file streamed from a handle opened when the response was made, then closed."""
+
+    chunk_size = 256 * 1024
+
+    def __init__(self, handle: BinaryIO, filename: str, headers: dict[str, str]) -> None:
+        self.handle = handle
+        self.size = os.fstat(handle.fileno()).st_size
+        super().__init__(
             media_type="application/gzip",
-            filename=name,
             headers={
-                "ETag": f'"{dump["sha256"]}"',
-                "Cache-Control": "public, max-age=300",
-                "X-Content-Type-Options": "nosniff",
+                **headers,
+                "Content-Length": str(self.size),
+                "Content-Disposition": f'attachment; filename="{filename}"',
             },
         )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})
+            remaining = 0 if scope["method"] == "HEAD" else self.size
+            while remaining > 0:
+                data = await anyio.to_thread.run_sync(self.handle.read, min(self.chunk_size, remaining))
+                if not data:  # never for a build's files, which are written once and then only read
+                    break
+                remaining -= len(data)
+                await send({"type": "http.response.body", "body": data, "more_body": True})
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+        finally:
+            self.handle.close()

@@ -1,12 +1,22 @@
-"""Routes for operators: /health for load balancers, /status for people, and the authenticated reload."""
+"""Routes for operators: /health for load balancers, /status for people, and the authenticated reload.
+
+/admin/ is for the operator's own tools, never for a web page's scripts: it is left out of CORS. A client
+that sends wrong tokens is slowed down: after three in a row, it is refused (429, Retry-After) for 30 s,
+then twice as long after every further wrong token, up to an hour; the right token ends the count.
+"""
 
 from __future__ import annotations
 
 import hmac
+import math
+import time
+from collections import OrderedDict
 
 from fastapi import FastAPI
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.types import Receive, Scope, Send
 
 from .responses import error, page_format, page_language, render_page
 
@@ -52,6 +62,7 @@ WORDS = {
 
 def add_operation_routes(app: FastAPI, publication, reloader) -> None:  # type: ignore[no-untyped-def]
     settings = publication.settings
+    guesses = WrongTokens()
 
     async def status() -> dict:
         manifest = publication.manifest
@@ -101,15 +112,45 @@ def add_operation_routes(app: FastAPI, publication, reloader) -> None:  # type: 
         tags=["service"],
     )
     async def reload(request: Request) -> Response:
-        refusal = _refusal(settings.reload_token, request.headers.get("authorization"))
+        client = request.client.host if request.client else ""
+        refusal = _refusal(settings.reload_token, request.headers.get("authorization"), guesses, client)
         if refusal is not None:
             return refusal
-        result = await reloader.reload("request")
+        allow_shrink = request.query_params.get("allow_shrink", "") in ("1", "true", "yes")
+        result = await reloader.reload("request", allow_shrink=allow_shrink)
         return JSONResponse(result.as_dict(), status_code=200 if result.ok else 422)
 
 
-def _refusal(token: str | None, authorization: str | None) -> Response | None:
-    """None when the request carries the configured token; a 403 or 401 otherwise."""
+class WrongTokens:
+    """Per client address: how many wrong tokens in a row, and until when it is refused."""
+
+    free = 3  # wrong tokens in a row before the first wait
+    first_wait = 30.0
+    longest_wait = 3600.0
+    remembered = 10_000  # clients; the longest-idle are forgotten first
+
+    def __init__(self) -> None:
+        self._clients: OrderedDict[str, tuple[int, float]] = OrderedDict()
+
+    def wait(self, client: str) -> float:
+        """Seconds the client must still wait before its next try; 0 when it may try now."""
+        _count, until = self._clients.get(client, (0, 0.0))
+        return max(0.0, until - time.monotonic())
+
+    def failed(self, client: str) -> None:
+        count = self._clients.pop(client, (0, 0.0))[0] + 1
+        beyond = count - self.free  # 0 at the last free slip: from then on every wrong token doubles the wait
+        wait = min(self.first_wait * 2**beyond, self.longest_wait) if beyond >= 0 else 0.0
+        self._clients[client] = (count, time.monotonic() + wait)
+        while len(self._clients) > self.remembered:
+            self._clients.popitem(last=False)
+
+    def succeeded(self, client: str) -> None:
+        self._clients.pop(client, None)
+
+
+def _refusal(token: str | None, authorization: str | None, guesses: WrongTokens, client: str) -> Response | None:
+    """None when the request carries the configured token; a 403, 401 or 429 otherwise."""
     if not token:
         return error(403, "reloading over HTTP is disabled; set IKG_RELOAD_TOKEN to enable it")
     scheme, _, given = (authorization or "").partition(" ")
@@ -117,6 +158,23 @@ def _refusal(token: str | None, authorization: str | None) -> Response | None:
         response = error(401, "send the reload token as 'Authorization: Bearer TOKEN'")
         response.headers["WWW-Authenticate"] = 'Bearer realm="ikg"'
         return response
+    wait = guesses.wait(client)
+    if wait > 0:  # not even the right token is looked at: a guess must learn nothing while it waits
+        response = error(429, f"too many wrong reload tokens from this address; try again in {math.ceil(wait)} s")
+        response.headers["Retry-After"] = str(math.ceil(wait))
+        return response
     if not hmac.compare_digest(given.strip().encode(), token.encode()):
+        guesses.failed(client)
         return error(403, "the reload token is wrong")
+    guesses.succeeded(client)
     return None
+
+
+class PublicCors(CORSMiddleware):
+    """CORS for the public routes; /admin/ answers no preflight and grants no origin."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith("/admin/"):
+            await self.app(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)

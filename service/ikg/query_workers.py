@@ -248,7 +248,11 @@ class QueryWorkers:
         process.start()
         child.close()
         worker = _Worker(process, parent)
-        await worker.ready()
+        try:
+            await worker.ready()
+        except BaseException:
+            worker.kill()  # reaped, not left a zombie
+            raise
         self._all.add(worker)
         return worker
 

@@ -44,7 +44,7 @@ def serve(settings: Settings) -> None:
     reason = needs_build(settings.root, settings.dist, settings.public_base)
     if reason:
         print(f"building first: {reason}", flush=True)
-        build(settings.root, settings.dist, settings.public_base)
+        build(settings.root, settings.dist, settings.public_base, allow_shrink=settings.allow_shrink)
     if settings.store:
         refusal = asyncio.run(_store_refusal(settings))
         if refusal:
