@@ -312,8 +312,8 @@ class Context:
     def client(self) -> httpx.Client:
         return httpx.Client(base_url=self.base, timeout=self.timeout)
 
-    def connect(self) -> socket.socket:
-        return socket.create_connection((self.host, self.port), timeout=self.timeout)
+    def connect(self, timeout: float | None = None) -> socket.socket:
+        return socket.create_connection((self.host, self.port), timeout=timeout or self.timeout)
 
 
 def outcome(client: httpx.Client, method: str, url: str, **options: object) -> str:
@@ -477,7 +477,7 @@ def slowloris(ctx: Context) -> None:
         if not ctx.running():
             break
         try:
-            connection = ctx.connect()
+            connection = ctx.connect(timeout=5)
             connection.sendall(f"GET /health HTTP/1.1\r\nHost: {ctx.host}\r\nX-Slow-{i}: 0\r\n".encode())
             open_.append(connection)
         except OSError:
@@ -705,9 +705,9 @@ def watched(server: Server, timeout: float) -> Iterator[tuple[Probe, Probe, Memo
     try:
         yield health, ask, sampler
     finally:
-        stop.set()
-        for thread in (health, ask, sampler):
-            thread.join(timeout + 10)
+        stop.set()  # on Ctrl-C as well; only then nobody waits for the daemon threads
+    for thread in (health, ask, sampler):
+        thread.join(timeout + 10)
 
 
 def settle(base: str, abort: threading.Event, seconds: float = 300) -> None:
