@@ -112,13 +112,15 @@ class Server:
     def stop(self) -> None:
         if self.process is None:
             return
-        if self.process.poll() is None:
-            self.process.terminate()
-            with suppress(subprocess.TimeoutExpired):
-                self.process.wait(timeout=15)
-        with suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.process.pid, signal.SIGKILL)  # workers left behind by a server that died
-        self.process.wait()
+        try:
+            if self.process.poll() is None:
+                self.process.terminate()  # handled once the event loop is free: an attack may hold it
+                with suppress(subprocess.TimeoutExpired):
+                    self.process.wait(timeout=10)
+        finally:  # even on a second Ctrl-C: the server, and workers left behind by one that died
+            with suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
 
 
 def synthetic_project(measures: int, folder: Path) -> Path:
