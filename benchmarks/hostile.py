@@ -52,6 +52,7 @@ sys.path.insert(0, str(HERE))
 import generate  # noqa: E402
 
 PROBE_INTERVAL = 0.05
+PROBE_ADDRESS = "127.0.0.2"
 SAMPLE_INTERVAL = 0.1
 JSON_RESULTS = {"Accept": "application/sparql-results+json"}
 BROWSER = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
@@ -241,8 +242,10 @@ class Probe(threading.Thread):
         self.log = ProbeLog()
 
     def run(self) -> None:
-        limits = httpx.Limits(max_keepalive_connections=0)
-        with httpx.Client(base_url=self.base, timeout=self.timeout, limits=limits) as client:
+        # The probes are another client than the attacker: they connect from 127.0.0.2, as a visitor elsewhere
+        # would, so that per-client limits meant for the attacker are not applied to them.
+        transport = httpx.HTTPTransport(local_address=PROBE_ADDRESS, limits=httpx.Limits(max_keepalive_connections=0))
+        with httpx.Client(base_url=self.base, timeout=self.timeout, transport=transport) as client:
             while not self.stop.is_set():
                 started = time.monotonic()
                 problem = self._problem(client)
@@ -716,7 +719,8 @@ def settle(base: str, abort: threading.Event, seconds: float = 300) -> None:
     """Waits (at most `seconds`) until /health answers within 200 ms and an uncached ASK within 1 s, three times in
     a row: the last attack, and the queries it left queued, are over."""
     deadline, quick = time.monotonic() + seconds, 0
-    with httpx.Client(base_url=base, timeout=10) as client:
+    transport = httpx.HTTPTransport(local_address=PROBE_ADDRESS)
+    with httpx.Client(base_url=base, timeout=10, transport=transport) as client:
         while quick < 3 and time.monotonic() < deadline and not abort.is_set():
             quick = quick + 1 if _answers(client, health_probe, 0.2) and _answers(client, ask_probe, 1.0) else 0
             abort.wait(0.2)
