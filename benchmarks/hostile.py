@@ -263,7 +263,13 @@ class Probe(threading.Thread):
             return "timeout"
         except httpx.HTTPError as error:
             return type(error).__name__
-        return None if answer.status_code == 200 else str(answer.status_code)
+        if answer.status_code == 200:
+            return None
+        return f"{answer.status_code} {self.name} ({answer.text.strip()[:60]})"
+
+    @property
+    def name(self) -> str:
+        return "health" if self.ask is health_probe else "ASK"
 
 
 # --- what an attack works with --------------------------------------------------------------------------------------

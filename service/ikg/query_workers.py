@@ -25,6 +25,7 @@ import multiprocessing.connection
 import os
 import resource
 import signal
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +36,9 @@ from .settings import Settings
 from .sparql_text import has_dataset_clause
 
 MEMORY_EXIT = 75  # a worker whose Python code ran out of memory exits with this
+# How long a client whose query overran the quick lane stays out of it: an attacker sending distinct heavy
+# queries costs the lane one overrun a minute, not one per query.
+QUICK_LANE_BAR = 60.0
 HEAVY_REMEMBERED = 1024  # query texts known to overrun the quick lane
 
 
@@ -60,7 +64,7 @@ class WorkerLimits:
     timeout: float = 10.0  # seconds a query may run in a general worker
     queue_timeout: float = 10.0  # seconds a query may wait for a general worker
     quick_workers: int = 1
-    quick_limit: float = 1.0  # seconds a query may run in the quick lane
+    quick_limit: float = 0.1  # seconds a query may run in the quick lane
     memory_mb: int = 1024  # what a query may allocate on top of the loaded store; 0: no limit
 
     @classmethod
@@ -124,13 +128,13 @@ class QueryWorkers:
             self._spawn_replacement()
 
     async def run(self, job: QueryJob) -> QueryOutcome:
-        worker = await self._acquire(self._may_go_quick(job))
+        worker = await self._acquire(job, self._may_go_quick(job))
         if worker is not None and worker.lane is self._quick:
             outcome = await self._attempt(worker, job, self.limits.quick_limit)
             if outcome is not None:
                 return outcome
             self._overran(job)
-            worker = await self._acquire(quick=False)
+            worker = await self._acquire(job, quick=False)
         if worker is None:
             return QueryOutcome(
                 error="busy", message=f"all {self.size} query workers stayed busy for {self.limits.queue_timeout:g} s"
@@ -140,15 +144,26 @@ class QueryWorkers:
             return QueryOutcome(error="timeout", message=f"the query ran longer than the limit of {self.timeout:g} s")
         return outcome
 
-    async def _acquire(self, quick: bool) -> _Worker | None:
+    async def _acquire(self, job: QueryJob, quick: bool) -> _Worker | None:
         """A general worker, or when `quick` and none is free a quick-lane one, whichever is free first;
         None when none became free within the queue's limit."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.limits.queue_timeout
+        while True:
+            worker = await self._first_free(quick, max(0.0, deadline - loop.time()))
+            if worker is None or worker.lane is not self._quick or self._may_go_quick(job):
+                return worker
+            # While it waited, another query of its client overran the quick lane: the lane goes to others.
+            self._place(worker, self._quick)
+            quick = False
+
+    async def _first_free(self, quick: bool, timeout: float) -> _Worker | None:
         lanes = [self._general, self._quick] if quick and self._quick.size else [self._general]
         for lane in lanes:
             worker = lane.take()
             if worker is not None:
                 return worker
-        waits = [asyncio.ensure_future(lane.wait(self.limits.queue_timeout)) for lane in lanes]
+        waits = [asyncio.ensure_future(lane.wait(timeout)) for lane in lanes]
         try:
             await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
         finally:
@@ -173,6 +188,8 @@ class QueryWorkers:
             self._replace(worker)
             raise
         except (EOFError, OSError):
+            # It ended by itself; its exit code, once it is reaped, tells whether the memory limit ended it.
+            await asyncio.to_thread(worker.process.join, 5)
             self._replace(worker)
             if worker.ran_out_of_memory():
                 return self._out_of_memory()
@@ -203,7 +220,7 @@ class QueryWorkers:
         if job.client:
             now = asyncio.get_running_loop().time()
             self._barred = {c: t for c, t in self._barred.items() if t > now}
-            self._barred[job.client] = now + self.timeout
+            self._barred[job.client] = now + max(QUICK_LANE_BAR, self.timeout)
 
     def _place(self, worker: _Worker, lane: _Lane | None) -> None:
         """Puts a worker to work in `lane`, or keeps it as the warm spare."""
@@ -218,7 +235,9 @@ class QueryWorkers:
         self._all.discard(worker)
         if self._closing:
             return
-        if self._spare is not None:
+        # The spare is kept for the quick lane, whose point is to answer at once; a general worker's
+        # queries are the long ones, and they can wait the second a new worker takes to load.
+        if self._spare is not None and (worker.lane is self._quick or not self._quick.size):
             spare, self._spare = self._spare, None
             self._place(spare, worker.lane)
         elif worker.lane is not None:
@@ -240,7 +259,15 @@ class QueryWorkers:
             worker.kill()
             self._all.discard(worker)
             return
-        self._place(worker, self._owed.pop(0) if self._owed else None)
+        self._place(worker, self._next_owed())
+
+    def _next_owed(self) -> _Lane | None:
+        """The lane a new worker goes to: the quick lane first, then the general one, else it is the spare."""
+        for lane in (self._quick, self._general):
+            if lane in self._owed:
+                self._owed.remove(lane)
+                return lane
+        return None
 
     async def _spawn(self) -> _Worker:
         parent, child = self._context.Pipe()
@@ -257,8 +284,9 @@ class QueryWorkers:
         return worker
 
     def alive(self) -> int:
-        """How many general workers can answer now or after their current query."""
-        return sum(w.process.is_alive() for w in self._all if w.lane is self._general)
+        """How many workers can answer now or after their current query (the quick lane and the spare too:
+        while general workers are replaced, those answer)."""
+        return sum(w.process.is_alive() for w in self._all)
 
     @property
     def busy(self) -> int:
@@ -342,11 +370,15 @@ class _Worker:
         return self.process.exitcode in (-signal.SIGABRT, MEMORY_EXIT)
 
     def kill(self) -> None:
+        """Ends the process and reaps it, without making the event loop wait while the kernel frees its memory
+        (a gigabyte takes a while)."""
         with contextlib.suppress(Exception):
             self.conn.close()
         if self.process.is_alive():
             self.process.kill()
-        self.process.join(timeout=5)
+            threading.Thread(target=self.process.join, name="reap a query worker", daemon=True).start()
+        else:
+            self.process.join()
 
 
 # --- inside the worker process ------------------------------------------------------------------------

@@ -21,7 +21,7 @@ class Settings:
     cache_bytes: int = 64_000_000  # results larger than a sixteenth of this are not cached
     worker_memory_mb: int = 1024  # what one query may allocate in its worker on top of the loaded store
     quick_workers: int = 1  # the lane for short queries while every general worker is busy
-    quick_limit: float = 1.0  # seconds a query may run in the quick lane before it goes to the general queue
+    quick_limit: float = 0.1  # seconds a query may run in the quick lane before it goes to the general queue
     queue_timeout: float = 10.0  # seconds a query may wait for a general worker before it is refused with 503
     client_queries: int = 4  # queries one client address may have running or waiting at once; more get 429
     watch: bool = False  # rebuild and reload when a source file changes
