@@ -19,6 +19,7 @@ from .iris import CANONICAL_BASE, BaseRewriter, normalise_base
 from .last_changed import last_changed
 from .materialise import materialise
 from .namespaces import prefixes
+from .oxigraph_types import serialized
 from .problems import DataError, Problem
 from .progress import Progress, Silent
 from .publication_config import load as load_publication_config
@@ -140,7 +141,7 @@ def _write_turtle(path: Path, triples: list[ox.Triple], namespaces: dict[str, st
     for triple in triples:
         first_seen.setdefault(str(triple.subject), len(first_seen))
     grouped = sorted(triples, key=lambda t: first_seen[str(t.subject)])
-    path.write_bytes(ox.serialize(grouped, format=ox.RdfFormat.TURTLE, prefixes=namespaces))
+    path.write_bytes(serialized(grouped, ox.RdfFormat.TURTLE, namespaces))
 
 
 def _graph_version(quads: list[ox.Quad]) -> str:

@@ -14,6 +14,7 @@ from starlette.responses import Response
 
 from .catalogue import PROFILES
 from .negotiation import choose
+from .oxigraph_types import select
 from .rdf_document import RdfDocument
 from .responses import body_response, error, not_found, page_language, render_page
 
@@ -148,9 +149,9 @@ def _rdf(request: Request, document: RdfDocument, media: str, iri: str, suffix: 
 def _catalogue_page(request: Request, base: str, store: ox.Store) -> Response:
     lang = page_language(request)
     bound = f'VALUES ?lang {{ "{lang}" }}'
-    datasets = list(store.query(_DATASETS.replace("WHERE {", f"WHERE {{ {bound}", 1)))
+    datasets = list(select(store, _DATASETS.replace("WHERE {", f"WHERE {{ {bound}", 1)))
     distributions: dict[str, list] = {}
-    for row in store.query(_DISTRIBUTIONS.replace("WHERE {", f"WHERE {{ {bound}", 1)):
+    for row in select(store, _DISTRIBUTIONS.replace("WHERE {", f"WHERE {{ {bound}", 1)):
         distributions.setdefault(row["dataset"].value, []).append(row)
     html = render_page(
         "catalogue.html",

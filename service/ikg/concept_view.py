@@ -378,6 +378,6 @@ def table(view: ConceptView, name: str) -> tuple[list[str], list[list[object]]]:
         header = ["goal", "goal_label", "measure", "measure_label", "link"]
         return header, [[g.iri, g.label, m.iri, m.label, m.link] for g in view.goals for m in g.measures]
     header = ["missing", "measure", "label"]
-    return header, [["goal", i, label] for i, label in view.without_goal] + [
-        ["action field", i, label] for i, label in view.without_field
-    ]
+    rows = [["goal", i, label] for i, label in view.without_goal]
+    rows += [["action field", i, label] for i, label in view.without_field]
+    return header, rows

@@ -78,7 +78,7 @@ class Describer:
     def label(self, node) -> str | None:  # type: ignore[no-untyped-def]
         if not isinstance(node, ox.NamedNode):
             return None
-        labels = {}
+        labels: dict[str, str] = {}
         for predicate in (_SKOS_PREF_LABEL, _RDFS_LABEL, _CITATION):
             for quad in self.store.quads_for_pattern(node, predicate, None):
                 if isinstance(quad.object, ox.Literal):
@@ -91,12 +91,16 @@ class Describer:
             return {}
         known: dict[str, str] = {}
         for quad in self.store.quads_for_pattern(node, _RDF_TYPE, None):
+            cls = quad.object
+            if not isinstance(cls, ox.NamedNode | ox.BlankNode):
+                # pyoxigraph would refuse it as the next pattern's subject with a TypeError too
+                raise TypeError(f"{node} has the rdf:type {cls}, which is not a class")
             labels = {
                 label.object.language: label.object.value
-                for label in self.store.quads_for_pattern(quad.object, _RDFS_LABEL, None)
+                for label in self.store.quads_for_pattern(cls, _RDFS_LABEL, None)
                 if isinstance(label.object, ox.Literal) and label.object.language
             }
             if labels:
                 return labels
-            known = known or _CLASS_NAMES.get(quad.object.value, {})
+            known = known or _CLASS_NAMES.get(cls.value, {})
         return known

@@ -10,6 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .formats import RDF_FORMATS, RdfFormat
+from .oxigraph_types import serialized
 
 DUMP_STEM = "ikg"
 
@@ -47,7 +48,7 @@ def union_triples(quads: list[ox.Quad]) -> list[ox.Triple]:
 def serialise(quads: list[ox.Quad], triples: list[ox.Triple], rdf_format: RdfFormat, prefixes: dict[str, str]) -> bytes:
     data = quads if rdf_format.keeps_graphs else triples
     takes_prefixes = rdf_format.name in ("turtle", "trig", "rdfxml")
-    return ox.serialize(data, format=rdf_format.oxigraph, prefixes=prefixes if takes_prefixes else None)
+    return serialized(data, rdf_format.oxigraph, prefixes if takes_prefixes else None)
 
 
 def write_all(quads: list[ox.Quad], folder: Path, prefixes: dict[str, str]) -> list[Dump]:

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from .oxigraph_types import select
+
 _EDITIONS = """
 PREFIX schema: <http://schema.org/>
 PREFIX dct: <http://purl.org/dc/terms/>
@@ -42,13 +44,13 @@ def find(store: ox.Store) -> list[FoundEdition]:
     """Every report of the data that has a named graph of its own and a year."""
     return [
         FoundEdition(row["report"].value, row["graph"].value, row["year"].value)
-        for row in store.query(_EDITIONS, use_default_graph_as_union=True)
+        for row in select(store, _EDITIONS, use_default_graph_as_union=True)
     ]
 
 
 def coverage(store: ox.Store) -> tuple[str, str] | None:
     """The first and the last year any period in the data names."""
-    row = next(iter(store.query(_YEARS, use_default_graph_as_union=True)))
+    row = next(iter(select(store, _YEARS, use_default_graph_as_union=True)))
     if row["first"] is None:
         return None
     return row["first"].value, row["last"].value

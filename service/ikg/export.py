@@ -36,6 +36,7 @@ from .graph_reader import (
     GraphView,
     slug_of,
 )
+from .oxigraph_types import term_value
 from .problems import DataError
 
 SEP = f"{workbook.SEPARATOR} "
@@ -87,7 +88,7 @@ def export(root: Path, target: Path, edition: str | None = None) -> int:
     names = Names(view)
     if chosen is not None:
         report = ox.NamedNode(chosen.report)
-        measures = sorted({q.subject.value for q in view.quads(None, REFERENCED_BY, report)})
+        measures = sorted({term_value(q.subject) for q in view.quads(None, REFERENCED_BY, report)})
     else:
         measures = [m.value for m in view.of_type(MEASURE)]
     rows = [_measure_row(view, names, ox.NamedNode(m)) for m in measures]

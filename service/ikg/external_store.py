@@ -29,6 +29,7 @@ import httpx
 import pyoxigraph as ox
 
 from . import store_marker
+from .oxigraph_types import as_input, as_output
 from .problems import printable
 from .query_workers import QueryJob, QueryOutcome
 from .sparql_text import has_dataset_clause, shape
@@ -214,6 +215,8 @@ class ExternalStore:
             self._client = httpx.AsyncClient(auth=self.endpoints.auth, timeout=httpx.Timeout(self.timeout))
         fields: list[tuple[str, str]] = [("query", job.query)]
         plain = job.default_graphs is None and job.named_graphs is None and not has_dataset_clause(job.query)
+        default: tuple[str, ...]
+        named: tuple[str, ...]
         if not state_dataset or (plain and self.union_default_graph):
             default, named = (), ()
         elif plain:
@@ -336,11 +339,11 @@ def _converted(body: io.RawIOBase, job: QueryJob, graph_form: bool) -> QueryOutc
     output = _CappedOutput(job.max_bytes)
     try:
         if graph_form:
-            triples = ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
-            ox.serialize(triples, output, format=ox.RdfFormat.from_media_type(job.media_type))
+            triples = ox.parse(as_input(body), format=ox.RdfFormat.N_TRIPLES)
+            ox.serialize(triples, as_output(output), format=ox.RdfFormat.from_media_type(job.media_type))
         else:
-            results = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-            results.serialize(output, format=ox.QueryResultsFormat.from_media_type(job.media_type))
+            results = ox.parse_query_results(as_input(body), format=ox.QueryResultsFormat.JSON)
+            results.serialize(as_output(output), format=ox.QueryResultsFormat.from_media_type(job.media_type))
     except MemoryError:
         # pyoxigraph's JSON reader buffers one value at a time and refuses one it cannot fit in 16 MB.
         return _too_large("a single value in the result is longer than ikg reads from a store (about 8 MB)")

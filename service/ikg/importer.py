@@ -57,6 +57,7 @@ from .graph_reader import (
 )
 from .iris import CANONICAL_BASE
 from .namespaces import prefixes
+from .oxigraph_types import serialized, term_value
 from .problems import DataError, Problem
 from .progress import Progress, Silent
 from .validate import Validator
@@ -226,7 +227,7 @@ class _Import:
         index: dict[str, str | None] = {}
         for resource in self.view.of_type(cls):
             names = {slug_of(resource.value)}
-            names |= {q.object.value for q in self.view.quads(resource, PREF_LABEL, None)}
+            names |= {term_value(q.object) for q in self.view.quads(resource, PREF_LABEL, None)}
             if with_notation:
                 for notation in self.view.objects(resource, NOTATION):
                     names |= {notation.value, f"{notation.value} – {self.view.label(resource)}"}
@@ -597,7 +598,7 @@ def _write(target: Path, quads: list[ox.Quad], source: str, edition: str) -> boo
         f"# Written by `ikg import {source} --edition {edition}`: the {edition} edition of the status report as far\n"
         "# as the graph did not say it already. Change the spreadsheet and import it again rather than this file.\n"
     ).encode()
-    body = header + ox.serialize(ordered, format=ox.RdfFormat.TRIG, prefixes=prefixes())
+    body = header + serialized(ordered, ox.RdfFormat.TRIG, prefixes())
     if body == before:
         return False
     _replace(target, body)

@@ -18,6 +18,7 @@ import httpx
 import pyoxigraph as ox
 
 from .external_store import StoreEndpoints, first_line
+from .oxigraph_types import serialized
 from .store_marker import BuildMark
 
 # A store applying a large update may take a while; publishing is not a query.
@@ -52,7 +53,7 @@ def update_text(graphs: dict[str, list[ox.Triple]], mark: BuildMark) -> str:
     N-Triples is valid inside INSERT DATA."""
     parts = [mark.drop()]
     for name, triples in sorted(graphs.items()):
-        body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+        body = serialized(triples, ox.RdfFormat.N_TRIPLES).decode("utf-8")
         parts.append(f"DROP SILENT GRAPH <{name}> ;\nINSERT DATA {{ GRAPH <{name}> {{\n{body}}} }}")
     parts.append(mark.insert())
     return " ;\n".join(parts)

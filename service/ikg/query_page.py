@@ -151,6 +151,9 @@ def table_from_boolean(body: bytes) -> ResultTable:
 def table_from_results(body: bytes, prefixes: list[tuple[str, str]]) -> ResultTable:
     """A SELECT answer in SPARQL TSV: one line per row, so the first rows are read and the rest only counted."""
     solutions = ox.parse_query_results(_first_lines(body, SHOWN_ROWS + 1), format=ox.QueryResultsFormat.TSV)
+    if not isinstance(solutions, ox.QuerySolutions):
+        # pyoxigraph reads a TSV body of just "true" or "false" as a boolean; a SELECT's answer never is one.
+        raise ValueError("the answer to a SELECT query is a boolean, not a table of solutions")
     columns = [variable.value for variable in solutions.variables]
     rows: list[list[Cell | None]] = [
         [None if term is None else _cell(term, prefixes) for term in (solution[c] for c in columns)]

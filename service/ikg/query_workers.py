@@ -32,6 +32,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .oxigraph_types import as_output
 from .settings import Settings
 from .sparql_text import has_dataset_clause
 
@@ -451,9 +452,9 @@ def execute(store: ox.Store, job: QueryJob) -> QueryOutcome:
         result = store.query(job.query, **dataset)  # type: ignore[arg-type]
         buffer = _CappedBuffer(job.max_bytes)
         if isinstance(result, ox.QueryTriples):
-            result.serialize(buffer, format=ox.RdfFormat.from_media_type(job.media_type))
+            result.serialize(as_output(buffer), format=ox.RdfFormat.from_media_type(job.media_type))
         else:
-            result.serialize(buffer, format=ox.QueryResultsFormat.from_media_type(job.media_type))
+            result.serialize(as_output(buffer), format=ox.QueryResultsFormat.from_media_type(job.media_type))
     except SyntaxError as error:
         return QueryOutcome(error="syntax", message=str(error))
     except MemoryError:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import overload
 
 import pyoxigraph as ox
 import rdflib
@@ -22,6 +23,13 @@ def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
     return rdflib.Literal(term.value, datatype=None if datatype == _XSD_STRING else rdflib.URIRef(datatype))
 
 
+def language(node: Node) -> str | None:
+    """A literal's language tag (rdflib types what a graph holds as any node; an IRI has no language)."""
+    if not isinstance(node, rdflib.Literal):
+        raise TypeError(f"expected a literal, got {node!r}, which has no language")
+    return node.language
+
+
 def union_graph(quads: Iterable[ox.Quad]) -> rdflib.Graph:
     """All triples of all graphs in one rdflib graph (duplicates across graphs merge)."""
     graph = rdflib.Graph()
@@ -37,6 +45,10 @@ def union_graph(quads: Iterable[ox.Quad]) -> rdflib.Graph:
     return graph
 
 
+@overload
+def to_oxigraph(node: rdflib.URIRef) -> ox.NamedNode: ...
+@overload
+def to_oxigraph(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal: ...
 def to_oxigraph(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     if isinstance(node, rdflib.URIRef):
         return ox.NamedNode(str(node))

@@ -9,6 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .catalogue import PREFIXES
+from .oxigraph_types import serialized
 from .result_cache import CachedResult
 
 
@@ -30,7 +31,7 @@ class RdfDocument:
         if media_type not in self._bodies:
             rdf_format = ox.RdfFormat.from_media_type(media_type)
             takes_prefixes = media_type in ("text/turtle", "application/rdf+xml")
-            serialised = ox.serialize(self.triples, format=rdf_format, prefixes=PREFIXES if takes_prefixes else None)
+            serialised = serialized(self.triples, rdf_format, PREFIXES if takes_prefixes else None)
             self._bodies[media_type] = CachedResult(serialised, f'"{self.version}-{len(self._bodies)}"')
         return self._bodies[media_type]
 

@@ -21,6 +21,7 @@ from rdflib.namespace import RDF, RDFS, SH
 
 from .namespaces import compact
 from .problems import Severity
+from .rdf_bridge import language
 
 Focus = Callable[[str], str]  # given a variable name, a SPARQL group that binds it to every focus node
 
@@ -281,7 +282,7 @@ class ShapesCompiler:
         return self._path(path)
 
     def _messages(self, node) -> dict[str, str]:  # type: ignore[no-untyped-def]
-        return {str(m.language or "en"): str(m) for m in self.graph.objects(node, SH.message)}
+        return {str(language(m) or "en"): str(m) for m in self.graph.objects(node, SH.message)}
 
     def _check_supported(self, shape) -> None:  # type: ignore[no-untyped-def]
         unknown = {p for p in self.graph.predicates(shape, None)} - _STRUCTURAL - _SUPPORTED

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from .iris import CANONICAL_BASE, vocabulary_namespace
+from .oxigraph_types import select
 
 # What the build reports and the home page shows, in this order.
 DOMAIN_CLASSES = {
@@ -35,19 +36,19 @@ def compute(store: ox.Store) -> dict:
     """Statistics of the union of all named graphs (what the endpoint's default graph holds)."""
 
     def pairs(query: str) -> dict[str, int]:
-        rows = store.query(query, use_default_graph_as_union=True)
+        rows = select(store, query, use_default_graph_as_union=True)
         return {row[0].value: int(row[1].value) for row in rows}
 
     classes = pairs(_CLASS_PARTITIONS)
     union = {"use_default_graph_as_union": True}
-    totals = next(iter(store.query(_TOTALS, **union)))
+    totals = next(iter(select(store, _TOTALS, **union)))
     ikg = vocabulary_namespace()
     return {
         "quads": len(store),
         "triples": int(totals["triples"].value),
         "distinct_subjects": int(totals["subjects"].value),
         "distinct_objects": int(totals["objects"].value),
-        "entities": int(next(iter(store.query(_ENTITIES.format(space=uri_space(CANONICAL_BASE)), **union)))[0].value),
+        "entities": int(next(iter(select(store, _ENTITIES.format(space=uri_space(CANONICAL_BASE)), **union)))[0].value),
         "domain": {key: classes.get(iri.format(ikg=ikg), 0) for key, iri in DOMAIN_CLASSES.items()},
         "graphs": dict(sorted(pairs(_PER_GRAPH).items())),
         "classes": dict(sorted(classes.items())),

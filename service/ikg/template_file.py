@@ -107,7 +107,8 @@ def problem(
 
 
 def refuse(file: str, key: str, **values: object) -> DataError:
-    return DataError([problem(file, key, **values)])
+    # A whole file is refused: no sheet, row or column, whatever the message's values are called.
+    return DataError([problem(file, key, sheet=None, row=None, column=None, **values)])
 
 
 class Size(int):
@@ -115,13 +116,15 @@ class Size(int):
 
 
 def _german(value: object) -> object:
-    return _english(value).replace(".", ",") if isinstance(value, Size) else _thousands(value, ".")
+    return _size(value).replace(".", ",") if isinstance(value, Size) else _thousands(value, ".")
 
 
 def _english(value: object) -> object:
-    if isinstance(value, Size):
-        return f"{value / 1e6:.1f} MB" if value >= 100_000 else f"{value / 1e3:.0f} KB"
-    return _thousands(value, ",")
+    return _size(value) if isinstance(value, Size) else _thousands(value, ",")
+
+
+def _size(value: Size) -> str:
+    return f"{value / 1e6:.1f} MB" if value >= 100_000 else f"{value / 1e3:.0f} KB"
 
 
 def _thousands(value: object, separator: str) -> object:

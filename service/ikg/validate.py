@@ -17,6 +17,7 @@ from rdflib.namespace import RDF, SH
 
 from .describe import Describer
 from .locations import LocationIndex
+from .oxigraph_types import select
 from .problems import Problem, Severity
 from .rdf_bridge import to_oxigraph, union_graph
 from .shacl_sparql import ShapesCompiler, load_shapes
@@ -44,7 +45,8 @@ class Validator:
     def _sparql(self, store: ox.Store, describer: Describer) -> list[Problem]:
         @cache
         def closure(cls: str) -> list[str]:
-            rows = store.query(
+            rows = select(
+                store,
                 _SUBCLASSES,
                 use_default_graph_as_union=True,
                 substitutions={ox.Variable("root"): ox.NamedNode(cls)},
@@ -53,7 +55,7 @@ class Validator:
 
         problems = []
         for constraint in ShapesCompiler(self.shapes, closure).compile():
-            solutions = store.query(constraint.query, use_default_graph_as_union=True)
+            solutions = select(store, constraint.query, use_default_graph_as_union=True)
             has_path = "path" in {variable.value for variable in solutions.variables}
             fixed_path = ox.NamedNode(constraint.path_iri) if constraint.path_iri else None
             for row in solutions:

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
+from .rdf_bridge import language
+
 
 @dataclass
 class Term:
@@ -33,9 +35,8 @@ def terms(vocabulary_nt: bytes, base: str) -> tuple[dict[str, str], list[Term]]:
     graph = rdflib.Graph().parse(data=vocabulary_nt, format="nt")
     ontology = rdflib.URIRef(f"{base}def/ikg")
     header = {
-        str(p).rsplit("/", 1)[-1].rsplit("#", 1)[-1] + (f"@{o.language}" if getattr(o, "language", None) else ""): str(
-            o
-        )
+        str(p).rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+        + (f"@{tag}" if (tag := getattr(o, "language", None)) else ""): str(o)
         for p, o in graph.predicate_objects(ontology)
     }
     found = []
@@ -47,8 +48,8 @@ def terms(vocabulary_nt: bytes, base: str) -> tuple[dict[str, str], list[Term]]:
                 name=str(subject).rsplit("#", 1)[1],
                 iri=str(subject),
                 kind=kind,
-                labels={str(o.language): str(o) for o in graph.objects(subject, RDFS.label)},
-                definitions={str(o.language): str(o) for o in graph.objects(subject, SKOS.definition)},
+                labels={str(language(o)): str(o) for o in graph.objects(subject, RDFS.label)},
+                definitions={str(language(o)): str(o) for o in graph.objects(subject, SKOS.definition)},
                 parents=sorted(str(o) for o in graph.objects(subject, RDFS.subClassOf))
                 + sorted(str(o) for o in graph.objects(subject, RDFS.subPropertyOf)),
                 domain=str(graph.value(subject, RDFS.domain)) if graph.value(subject, RDFS.domain) else None,
