@@ -37,7 +37,7 @@ def test_a_plain_install_imports_nothing_from_the_test_extras(plain_python: Path
         [str(plain_python), "-m", "pip", "list", "--format=freeze"], capture_output=True, text=True, check=True
     )
     names = {line.split("==")[0].lower() for line in listed.stdout.splitlines()}
-    assert not names & {"pytest", "playwright", "oxigraph", "ruff"}
+    assert not names & {"pytest", "playwright", "oxigraph", "ruff", "mypy"}
 
 
 def test_a_plain_install_builds_the_graph(plain_python: Path, tmp_path: Path) -> None:
