@@ -7,6 +7,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,6 +90,24 @@ def start(
             time.sleep(0.1)
     server.stop()
     raise RuntimeError(f"ikg serve did not answer within 120 s:\n{log.read_text(errors='replace')}")
+
+
+@contextmanager
+def serving(
+    folder: Path,
+    *options: str,
+    env: dict[str, str] | None = None,
+    root: Path = ROOT,
+    healthy: bool = True,
+    python: Path | None = None,
+) -> Iterator[RunningServer]:
+    """A real `ikg serve` building into `folder`/dist and logging to `folder`/serve.log, stopped however the
+    block ends: a fixture's teardown or a failed test leaves no server behind."""
+    running = start(folder / "dist", folder / "serve.log", *options, env=env, root=root, healthy=healthy, python=python)
+    try:
+        yield running
+    finally:
+        running.stop()
 
 
 class OxigraphServer:

@@ -20,7 +20,7 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import ROOT, run_ikg
-from server import OxigraphServer, RunningServer, start, start_external
+from server import OxigraphServer, RunningServer, serving, start_external
 
 
 def _store_graphs(store: OxigraphServer) -> dict[str, ox.Dataset]:
@@ -192,18 +192,15 @@ def misbehaving(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Thre
     fake.answer = (200, b"{}", 0.0)  # type: ignore[attr-defined]
     fake.daemon_threads = True
     threading.Thread(target=fake.serve_forever, daemon=True).start()
-    folder = tmp_path_factory.mktemp("misbehaving")
-    served = start(
-        folder / "dist",
-        folder / "serve.log",
+    with serving(
+        tmp_path_factory.mktemp("misbehaving"),
         "--store",
         f"http://127.0.0.1:{fake.server_address[1]}/query",
         "--query-timeout",
         "1",
         healthy=False,
-    )
-    yield fake, served
-    served.stop()
+    ) as served:
+        yield fake, served
     fake.shutdown()
     fake.server_close()
 

@@ -4,7 +4,6 @@ must not leak."""
 
 from __future__ import annotations
 
-import shutil
 import socket
 import time
 from collections.abc import Iterator
@@ -14,8 +13,8 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 import pytest
 
-from conftest import ROOT
-from server import RunningServer, start
+from conftest import copy_project
+from server import RunningServer, serving
 
 HEAD_TIMEOUT = 2  # short, so that a test waits little; every wait below allows far more than this
 MAX_CONNECTIONS = 40
@@ -26,10 +25,7 @@ PATIENCE = 60.0  # seconds a test waits for what must happen "eventually", howev
 def hygiene_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     """The real graph, short request timeouts, a small connection cap, and a vendor/ folder holding a symbolic
     link to itself: reading it is a real fault of the file system, not a route made for the test."""
-    project = tmp_path_factory.mktemp("hygiene") / "project"
-    for name in ("vocab", "shapes", "graph", "queries"):
-        shutil.copytree(ROOT / name, project / name)
-    shutil.copy(ROOT / "publication.toml", project / "publication.toml")
+    project = copy_project(tmp_path_factory.mktemp("hygiene") / "project")
     (project / "vendor").mkdir()
     (project / "vendor" / "loop").symlink_to("loop")
     env = {
@@ -37,9 +33,8 @@ def hygiene_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running
         "IKG_REQUEST_BODY_TIMEOUT": str(HEAD_TIMEOUT),
         "IKG_MAX_CONNECTIONS": str(MAX_CONNECTIONS),
     }
-    running = start(project / "dist", project / "serve.log", root=project, env=env)
-    yield running
-    running.stop()
+    with serving(project, root=project, env=env) as running:
+        yield running
 
 
 def connect(server: RunningServer) -> socket.socket:
