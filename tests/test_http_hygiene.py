@@ -19,6 +19,7 @@ from server import RunningServer, serving
 HEAD_TIMEOUT = 2  # short, so that a test waits little; every wait below allows far more than this
 MAX_CONNECTIONS = 40
 PATIENCE = 60.0  # seconds a test waits for what must happen "eventually", however loaded the machine
+POST_QUERY = b"POST /sparql HTTP/1.1\r\nHost: ikg.test\r\nContent-Type: application/sparql-query\r\n"
 
 
 @pytest.fixture(scope="module")
@@ -100,11 +101,7 @@ def test_a_head_trickled_byte_by_byte_is_closed_though_bytes_keep_coming(hygiene
 
 
 def test_a_body_that_stops_arriving_is_answered_408(hygiene_server: RunningServer) -> None:
-    response = exchange(
-        hygiene_server,
-        b"POST /sparql HTTP/1.1\r\nHost: ikg.test\r\nContent-Type: application/sparql-query\r\n"
-        b"Content-Length: 100\r\n\r\nASK {",
-    )
+    response = exchange(hygiene_server, POST_QUERY + b"Content-Length: 100\r\n\r\nASK {")
     assert status_of(response) == 408
     assert b"request body stopped arriving" in response
 
@@ -171,11 +168,7 @@ def test_a_url_longer_than_the_limit_is_answered_414_with_advice(hygiene_server:
 
 
 def test_a_body_declared_larger_than_the_limit_is_answered_413_before_it_is_sent(hygiene_server: RunningServer) -> None:
-    response = exchange(
-        hygiene_server,
-        b"POST /sparql HTTP/1.1\r\nHost: ikg.test\r\nContent-Type: application/sparql-query\r\n"
-        b"Content-Length: 2000001\r\n\r\n",
-    )
+    response = exchange(hygiene_server, POST_QUERY + b"Content-Length: 2000001\r\n\r\n")
     assert status_of(response) == 413
     assert b"larger than 2000000 bytes" in response
 
@@ -183,9 +176,7 @@ def test_a_body_declared_larger_than_the_limit_is_answered_413_before_it_is_sent
 def test_a_body_over_the_limit_is_answered_413_on_a_kept_alive_connection(hygiene_server: RunningServer) -> None:
     response = exchange(
         hygiene_server,
-        b"GET /health HTTP/1.1\r\nHost: ikg.test\r\n\r\n"
-        b"POST /sparql HTTP/1.1\r\nHost: ikg.test\r\nContent-Type: application/sparql-query\r\n"
-        b"Content-Length: 2000001\r\n\r\n",
+        b"GET /health HTTP/1.1\r\nHost: ikg.test\r\n\r\n" + POST_QUERY + b"Content-Length: 2000001\r\n\r\n",
     )
     first, _, second = response.partition(b"HTTP/1.1 413 ")
     assert status_of(first) == 200
@@ -197,8 +188,7 @@ def test_a_chunked_body_growing_past_the_limit_is_answered_413(hygiene_server: R
     # Exactly the bytes the server reads before it refuses: nothing unread that would reset the connection.
     response = exchange(
         hygiene_server,
-        b"POST /sparql HTTP/1.1\r\nHost: ikg.test\r\nContent-Type: application/sparql-query\r\n"
-        b"Transfer-Encoding: chunked\r\n\r\n" + f"{size:x}\r\n".encode() + b"#" * size,
+        POST_QUERY + b"Transfer-Encoding: chunked\r\n\r\n" + f"{size:x}\r\n".encode() + b"#" * size,
     )
     assert status_of(response) == 413
 
