@@ -115,41 +115,31 @@ def embedded_controlling_server(tmp_path_factory: pytest.TempPathFactory):  # ty
         yield running
 
 
-def _external(tmp_path_factory: pytest.TempPathFactory, name: str, project: Path, *options: str, env=None):  # type: ignore[no-untyped-def]
-    from server import OxigraphServer, start_external
-
-    folder = tmp_path_factory.mktemp(name)
-    store = OxigraphServer(folder).start()
-    running = start_external(store, project, folder, *options, env=env)
-    return store, running
-
-
 @pytest.fixture(scope="session")
 def external_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     """The real graph served by ikg from an external Oxigraph server, with the embedded server's limits."""
-    store, running = _external(
-        tmp_path_factory,
-        "external",
+    from server import serving_external
+
+    with serving_external(
+        tmp_path_factory.mktemp("external"),
         ROOT,
         "--query-timeout",
         "3",
         env={"IKG_MAX_RESULT_BYTES": "1000000"},
-    )
-    yield running
-    running.stop()
-    store.stop()
+    ) as (_store, running):
+        yield running
 
 
 @pytest.fixture(scope="session")
 def external_controlling_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    from server import serving_external
+
     project = _fixture_project(
         tmp_path_factory.mktemp("controlling-external-project"),
         (FIXTURES / "controlling.trig").read_text(encoding="utf-8"),
     )
-    store, running = _external(tmp_path_factory, "controlling-external", project)
-    yield running
-    running.stop()
-    store.stop()
+    with serving_external(tmp_path_factory.mktemp("controlling-external"), project) as (_store, running):
+        yield running
 
 
 BACKENDS = ("embedded", "external")

@@ -194,3 +194,25 @@ def start_external(
     )
     running.backend = "external"
     return running
+
+
+@contextmanager
+def serving_external(
+    folder: Path,
+    project: Path,
+    *options: str,
+    env: dict[str, str] | None = None,
+    union_default_graph: bool = False,
+    timeout_s: int = 10,
+) -> Iterator[tuple[OxigraphServer, RunningServer]]:
+    """An Oxigraph server in `folder` and ikg in front of it serving `project`, both stopped however the block
+    ends; the store is given too, for tests that stop and start it."""
+    store = OxigraphServer(folder, union_default_graph=union_default_graph, timeout_s=timeout_s).start()
+    try:
+        running = start_external(store, project, folder, *options, env=env)
+        try:
+            yield store, running
+        finally:
+            running.stop()
+    finally:
+        store.stop()
