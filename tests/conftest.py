@@ -19,33 +19,40 @@ def run_ikg(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "ikg", *args], cwd=cwd, capture_output=True, text=True, timeout=300)
 
 
+def copy_project(folder: Path, with_queries: bool = True, with_graph: bool = True) -> Path:
+    """`folder` made a copy of the project: vocabulary, shapes, settings and, unless told otherwise, the graph
+    and the saved queries."""
+    parts = ["vocab", "shapes"]
+    if with_graph:
+        parts.append("graph")
+    if with_queries:
+        parts.append("queries")
+    for part in parts:
+        shutil.copytree(ROOT / part, folder / part)
+    shutil.copy(ROOT / "publication.toml", folder / "publication.toml")
+    return folder
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A private copy of the project's data, shapes and vocabulary that a test may change or break."""
-    copy = tmp_path / "project"
-    for folder in ("vocab", "shapes", "graph"):
-        shutil.copytree(ROOT / folder, copy / folder)
-    shutil.copy(ROOT / "publication.toml", copy / "publication.toml")
-    return copy
+    return copy_project(tmp_path / "project", with_queries=False)
 
 
 @pytest.fixture(scope="session")
 def embedded_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     """One real `ikg serve` for the HTTP tests: two query workers, a 3 s limit, a 1 MB result cap."""
-    from server import start
+    from server import serving
 
-    folder = tmp_path_factory.mktemp("served")
-    running = start(
-        folder / "dist",
-        folder / "serve.log",
+    with serving(
+        tmp_path_factory.mktemp("served"),
         "--query-timeout",
         "3",
         "--query-workers",
         "2",
         env={"IKG_MAX_RESULT_BYTES": "1000000"},
-    )
-    yield running
-    running.stop()
+    ) as running:
+        yield running
 
 
 # Attacks the shapes let through: they refuse a javascript: homepage or source (tests/test_shape_rules.py), but
@@ -73,9 +80,7 @@ def server(embedded_server):  # type: ignore[no-untyped-def]
 
 def _fixture_project(folder: Path, graph: str) -> Path:
     """A project whose graph/ is one fixture file, with the real vocabulary, shapes, queries and settings."""
-    for name in ("vocab", "shapes", "queries"):
-        shutil.copytree(ROOT / name, folder / name)
-    shutil.copy(ROOT / "publication.toml", folder / "publication.toml")
+    copy_project(folder, with_graph=False)
     (folder / "graph").mkdir()
     (folder / "graph" / "fixture.trig").write_text(graph, encoding="utf-8")
     return folder
@@ -84,14 +89,13 @@ def _fixture_project(folder: Path, graph: str) -> Path:
 @pytest.fixture(scope="session")
 def hostile_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     """A real `ikg serve` over the minimal fixture plus an organisation whose labels and links are attacks."""
-    from server import start
+    from server import serving
 
     project = _fixture_project(
         tmp_path_factory.mktemp("hostile"), (FIXTURES / "minimal.trig").read_text(encoding="utf-8") + HOSTILE
     )
-    running = start(project / "dist", project / "serve.log", root=project)
-    yield running
-    running.stop()
+    with serving(project, root=project) as running:
+        yield running
 
 
 @pytest.fixture(scope="session")
@@ -102,51 +106,40 @@ def controlling_server(embedded_controlling_server):  # type: ignore[no-untyped-
 @pytest.fixture(scope="session")
 def embedded_controlling_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     """A real `ikg serve` over tests/fixtures/controlling.trig: two report editions with known differences."""
-    from server import start
+    from server import serving
 
     project = _fixture_project(
         tmp_path_factory.mktemp("controlling"), (FIXTURES / "controlling.trig").read_text(encoding="utf-8")
     )
-    running = start(project / "dist", project / "serve.log", root=project)
-    yield running
-    running.stop()
-
-
-def _external(tmp_path_factory: pytest.TempPathFactory, name: str, project: Path, *options: str, env=None):  # type: ignore[no-untyped-def]
-    from server import OxigraphServer, start_external
-
-    folder = tmp_path_factory.mktemp(name)
-    store = OxigraphServer(folder).start()
-    running = start_external(store, project, folder, *options, env=env)
-    return store, running
+    with serving(project, root=project) as running:
+        yield running
 
 
 @pytest.fixture(scope="session")
 def external_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     """The real graph served by ikg from an external Oxigraph server, with the embedded server's limits."""
-    store, running = _external(
-        tmp_path_factory,
-        "external",
+    from server import serving_external
+
+    with serving_external(
+        tmp_path_factory.mktemp("external"),
         ROOT,
         "--query-timeout",
         "3",
         env={"IKG_MAX_RESULT_BYTES": "1000000"},
-    )
-    yield running
-    running.stop()
-    store.stop()
+    ) as (_store, running):
+        yield running
 
 
 @pytest.fixture(scope="session")
 def external_controlling_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    from server import serving_external
+
     project = _fixture_project(
         tmp_path_factory.mktemp("controlling-external-project"),
         (FIXTURES / "controlling.trig").read_text(encoding="utf-8"),
     )
-    store, running = _external(tmp_path_factory, "controlling-external", project)
-    yield running
-    running.stop()
-    store.stop()
+    with serving_external(tmp_path_factory.mktemp("controlling-external"), project) as (_store, running):
+        yield running
 
 
 BACKENDS = ("embedded", "external")

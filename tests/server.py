@@ -7,6 +7,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,6 +90,24 @@ def start(
             time.sleep(0.1)
     server.stop()
     raise RuntimeError(f"ikg serve did not answer within 120 s:\n{log.read_text(errors='replace')}")
+
+
+@contextmanager
+def serving(
+    folder: Path,
+    *options: str,
+    env: dict[str, str] | None = None,
+    root: Path = ROOT,
+    healthy: bool = True,
+    python: Path | None = None,
+) -> Iterator[RunningServer]:
+    """A real `ikg serve` building into `folder`/dist and logging to `folder`/serve.log, stopped however the
+    block ends: a fixture's teardown or a failed test leaves no server behind."""
+    running = start(folder / "dist", folder / "serve.log", *options, env=env, root=root, healthy=healthy, python=python)
+    try:
+        yield running
+    finally:
+        running.stop()
 
 
 class OxigraphServer:
@@ -174,3 +194,25 @@ def start_external(
     )
     running.backend = "external"
     return running
+
+
+@contextmanager
+def serving_external(
+    folder: Path,
+    project: Path,
+    *options: str,
+    env: dict[str, str] | None = None,
+    union_default_graph: bool = False,
+    timeout_s: int = 10,
+) -> Iterator[tuple[OxigraphServer, RunningServer]]:
+    """An Oxigraph server in `folder` and ikg in front of it serving `project`, both stopped however the block
+    ends; the store is given too, for tests that stop and start it."""
+    store = OxigraphServer(folder, union_default_graph=union_default_graph, timeout_s=timeout_s).start()
+    try:
+        running = start_external(store, project, folder, *options, env=env)
+        try:
+            yield store, running
+        finally:
+            running.stop()
+    finally:
+        store.stop()

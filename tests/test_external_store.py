@@ -20,7 +20,7 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import ROOT, run_ikg
-from server import OxigraphServer, RunningServer, start, start_external
+from server import OxigraphServer, RunningServer, serving, serving_external, start_external
 
 
 def _store_graphs(store: OxigraphServer) -> dict[str, ox.Dataset]:
@@ -134,12 +134,8 @@ def test_a_refused_publish_leaves_the_previous_graphs(store: OxigraphServer, tmp
 
 @pytest.fixture(scope="module")
 def fragile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[OxigraphServer, RunningServer]]:
-    folder = tmp_path_factory.mktemp("fragile")
-    store = OxigraphServer(folder).start()
-    served = start_external(store, ROOT, folder, "--query-timeout", "2")
-    yield store, served
-    served.stop()
-    store.stop()
+    with serving_external(tmp_path_factory.mktemp("fragile"), ROOT, "--query-timeout", "2") as both:
+        yield both
 
 
 def test_a_dead_store_is_a_502_within_the_time_limit_and_health_says_so(fragile) -> None:  # type: ignore[no-untyped-def]
@@ -192,18 +188,15 @@ def misbehaving(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Thre
     fake.answer = (200, b"{}", 0.0)  # type: ignore[attr-defined]
     fake.daemon_threads = True
     threading.Thread(target=fake.serve_forever, daemon=True).start()
-    folder = tmp_path_factory.mktemp("misbehaving")
-    served = start(
-        folder / "dist",
-        folder / "serve.log",
+    with serving(
+        tmp_path_factory.mktemp("misbehaving"),
         "--store",
         f"http://127.0.0.1:{fake.server_address[1]}/query",
         "--query-timeout",
         "1",
         healthy=False,
-    )
-    yield fake, served
-    served.stop()
+    ) as served:
+        yield fake, served
     fake.shutdown()
     fake.server_close()
 
@@ -248,9 +241,7 @@ def test_serve_needs_an_http_store_url(tmp_path: Path) -> None:
 
 
 def test_a_store_whose_default_graph_is_the_union_gets_queries_as_they_are(tmp_path: Path) -> None:
-    store = OxigraphServer(tmp_path, union_default_graph=True).start()
-    served = start_external(store, ROOT, tmp_path)
-    try:
+    with serving_external(tmp_path, ROOT, union_default_graph=True) as (_store, served):
         assert httpx.get(served.base + "health").json()["store_union_default_graph"] is True
         count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
         answer = httpx.get(served.endpoint, params={"query": count}).json()["results"]["bindings"][0]["n"]["value"]
@@ -258,9 +249,6 @@ def test_a_store_whose_default_graph_is_the_union_gets_queries_as_they_are(tmp_p
         graphs = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
         answer = httpx.get(served.endpoint, params={"query": graphs}).json()["results"]["bindings"][0]["n"]["value"]
         assert answer == str(12 + 1)
-    finally:
-        served.stop()
-        store.stop()
 
 
 def test_a_store_with_its_own_default_graph_gets_the_dataset_stated(fragile) -> None:  # type: ignore[no-untyped-def]
@@ -308,12 +296,15 @@ def test_a_store_that_loses_the_build_makes_health_503_naming_ikg_publish_until_
 @pytest.fixture(scope="module")
 def capped(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[OxigraphServer, RunningServer]]:
     """A 1 MB result cap and time limits long enough that only the size decides, however busy the machine."""
-    folder = tmp_path_factory.mktemp("capped")
-    store = OxigraphServer(folder, timeout_s=120).start()
-    served = start_external(store, ROOT, folder, "--query-timeout", "60", env={"IKG_MAX_RESULT_BYTES": "1000000"})
-    yield store, served
-    served.stop()
-    store.stop()
+    with serving_external(
+        tmp_path_factory.mktemp("capped"),
+        ROOT,
+        "--query-timeout",
+        "60",
+        env={"IKG_MAX_RESULT_BYTES": "1000000"},
+        timeout_s=120,
+    ) as both:
+        yield both
 
 
 def _doubled_literal(steps: int) -> str:

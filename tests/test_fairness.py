@@ -17,7 +17,7 @@ from urllib.parse import urlencode, urlsplit
 import httpx
 import pytest
 
-from server import RunningServer, start
+from server import RunningServer, serving
 
 LIMIT = 60  # the query time limit of these servers, in seconds
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE {{ ?a ?b ?c . ?d ?e ?f . ?g ?h ?i FILTER(?i != {n}) }}"
@@ -27,35 +27,29 @@ RESULTS = {"Accept": "application/sparql-results+json"}
 @pytest.fixture(scope="module")
 def busy_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     """Two general workers and the default quick lane; a client may have three queries in flight."""
-    folder = tmp_path_factory.mktemp("fairness")
-    running = start(
-        folder / "dist",
-        folder / "serve.log",
+    with serving(
+        tmp_path_factory.mktemp("fairness"),
         "--query-workers",
         "2",
         "--query-timeout",
         str(LIMIT),
         env={"IKG_CLIENT_QUERIES": "3"},
-    )
-    yield running
-    running.stop()
+    ) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
 def single_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     """One worker, no quick lane, and a queue that waits at most 3 s for it."""
-    folder = tmp_path_factory.mktemp("single")
-    running = start(
-        folder / "dist",
-        folder / "serve.log",
+    with serving(
+        tmp_path_factory.mktemp("single"),
         "--query-workers",
         "1",
         "--query-timeout",
         str(LIMIT),
         env={"IKG_QUICK_WORKERS": "0", "IKG_QUEUE_TIMEOUT": "3"},
-    )
-    yield running
-    running.stop()
+    ) as running:
+        yield running
 
 
 def status(server: RunningServer) -> dict:

@@ -4,7 +4,6 @@ must not leak."""
 
 from __future__ import annotations
 
-import shutil
 import socket
 import time
 from collections.abc import Iterator
@@ -14,22 +13,20 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 import pytest
 
-from conftest import ROOT
-from server import RunningServer, start
+from conftest import copy_project
+from server import RunningServer, serving
 
 HEAD_TIMEOUT = 2  # short, so that a test waits little; every wait below allows far more than this
 MAX_CONNECTIONS = 40
 PATIENCE = 60.0  # seconds a test waits for what must happen "eventually", however loaded the machine
+POST_QUERY = b"POST /sparql HTTP/1.1\r\nHost: ikg.test\r\nContent-Type: application/sparql-query\r\n"
 
 
 @pytest.fixture(scope="module")
 def hygiene_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     """The real graph, short request timeouts, a small connection cap, and a vendor/ folder holding a symbolic
     link to itself: reading it is a real fault of the file system, not a route made for the test."""
-    project = tmp_path_factory.mktemp("hygiene") / "project"
-    for name in ("vocab", "shapes", "graph", "queries"):
-        shutil.copytree(ROOT / name, project / name)
-    shutil.copy(ROOT / "publication.toml", project / "publication.toml")
+    project = copy_project(tmp_path_factory.mktemp("hygiene") / "project")
     (project / "vendor").mkdir()
     (project / "vendor" / "loop").symlink_to("loop")
     env = {
@@ -37,9 +34,8 @@ def hygiene_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running
         "IKG_REQUEST_BODY_TIMEOUT": str(HEAD_TIMEOUT),
         "IKG_MAX_CONNECTIONS": str(MAX_CONNECTIONS),
     }
-    running = start(project / "dist", project / "serve.log", root=project, env=env)
-    yield running
-    running.stop()
+    with serving(project, root=project, env=env) as running:
+        yield running
 
 
 def connect(server: RunningServer) -> socket.socket:
@@ -105,11 +101,7 @@ def test_a_head_trickled_byte_by_byte_is_closed_though_bytes_keep_coming(hygiene
 
 
 def test_a_body_that_stops_arriving_is_answered_408(hygiene_server: RunningServer) -> None:
-    response = exchange(
-        hygiene_server,
-        b"POST /sparql HTTP/1.1\r\nHost: ikg.test\r\nContent-Type: application/sparql-query\r\n"
-        b"Content-Length: 100\r\n\r\nASK {",
-    )
+    response = exchange(hygiene_server, POST_QUERY + b"Content-Length: 100\r\n\r\nASK {")
     assert status_of(response) == 408
     assert b"request body stopped arriving" in response
 
@@ -176,11 +168,7 @@ def test_a_url_longer_than_the_limit_is_answered_414_with_advice(hygiene_server:
 
 
 def test_a_body_declared_larger_than_the_limit_is_answered_413_before_it_is_sent(hygiene_server: RunningServer) -> None:
-    response = exchange(
-        hygiene_server,
-        b"POST /sparql HTTP/1.1\r\nHost: ikg.test\r\nContent-Type: application/sparql-query\r\n"
-        b"Content-Length: 2000001\r\n\r\n",
-    )
+    response = exchange(hygiene_server, POST_QUERY + b"Content-Length: 2000001\r\n\r\n")
     assert status_of(response) == 413
     assert b"larger than 2000000 bytes" in response
 
@@ -188,9 +176,7 @@ def test_a_body_declared_larger_than_the_limit_is_answered_413_before_it_is_sent
 def test_a_body_over_the_limit_is_answered_413_on_a_kept_alive_connection(hygiene_server: RunningServer) -> None:
     response = exchange(
         hygiene_server,
-        b"GET /health HTTP/1.1\r\nHost: ikg.test\r\n\r\n"
-        b"POST /sparql HTTP/1.1\r\nHost: ikg.test\r\nContent-Type: application/sparql-query\r\n"
-        b"Content-Length: 2000001\r\n\r\n",
+        b"GET /health HTTP/1.1\r\nHost: ikg.test\r\n\r\n" + POST_QUERY + b"Content-Length: 2000001\r\n\r\n",
     )
     first, _, second = response.partition(b"HTTP/1.1 413 ")
     assert status_of(first) == 200
@@ -202,8 +188,7 @@ def test_a_chunked_body_growing_past_the_limit_is_answered_413(hygiene_server: R
     # Exactly the bytes the server reads before it refuses: nothing unread that would reset the connection.
     response = exchange(
         hygiene_server,
-        b"POST /sparql HTTP/1.1\r\nHost: ikg.test\r\nContent-Type: application/sparql-query\r\n"
-        b"Transfer-Encoding: chunked\r\n\r\n" + f"{size:x}\r\n".encode() + b"#" * size,
+        POST_QUERY + b"Transfer-Encoding: chunked\r\n\r\n" + f"{size:x}\r\n".encode() + b"#" * size,
     )
     assert status_of(response) == 413
 

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from conftest import ROOT
-from server import start
+from server import serving
 
 
 @pytest.fixture(scope="module")
@@ -52,8 +52,7 @@ def test_a_plain_install_builds_the_graph(plain_python: Path, tmp_path: Path) ->
 
 
 def test_a_plain_install_serves_health_and_a_query(plain_python: Path, tmp_path: Path) -> None:
-    running = start(tmp_path / "dist", tmp_path / "serve.log", python=plain_python)
-    try:
+    with serving(tmp_path, python=plain_python) as running:
         assert httpx.get(running.base + "health", timeout=30).status_code == 200
         answer = httpx.post(
             running.endpoint,
@@ -63,6 +62,4 @@ def test_a_plain_install_serves_health_and_a_query(plain_python: Path, tmp_path:
         )
         assert answer.status_code == 200
         assert answer.json()["boolean"] is True
-    finally:
-        running.stop()
     assert "Traceback" not in (tmp_path / "serve.log").read_text(errors="replace")

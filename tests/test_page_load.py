@@ -31,21 +31,18 @@ PROBE_BOUND = 3.0
 @pytest.fixture(scope="module")
 def roomy_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     """A real `ikg serve` over the real graph with the default result cap and a long time limit."""
-    from server import start
+    from server import serving
 
-    folder = tmp_path_factory.mktemp("page-load")
     # Every client here is 127.0.0.1: the per-client limit is lifted, this suite is about the event loop.
-    running = start(
-        folder / "dist",
-        folder / "serve.log",
+    with serving(
+        tmp_path_factory.mktemp("page-load"),
         "--query-timeout",
         "120",
         "--query-workers",
         "2",
         env={"IKG_CLIENT_QUERIES": "1000"},
-    )
-    yield running
-    running.stop()
+    ) as running:
+        yield running
 
 
 def _resource_pages(server) -> list[str]:  # type: ignore[no-untyped-def]

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from server import RunningServer, start
+from server import RunningServer, serving
 
 RESULTS = {"Accept": "application/sparql-results+json"}
 MEMORY_MB = 200
@@ -23,18 +23,15 @@ CROSS_CONCAT = "SELECT (GROUP_CONCAT(CONCAT(STR(?p), STR(?q))) AS ?all) WHERE { 
 
 @pytest.fixture(scope="module")
 def limited_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
-    folder = tmp_path_factory.mktemp("limits")
-    running = start(
-        folder / "dist",
-        folder / "serve.log",
+    with serving(
+        tmp_path_factory.mktemp("limits"),
         "--query-workers",
         "1",
         "--query-timeout",
         "120",
         env={"IKG_WORKER_MEMORY_MB": str(MEMORY_MB), "IKG_CACHE_BYTES": str(CACHE_BYTES)},
-    )
-    yield running
-    running.stop()
+    ) as running:
+        yield running
 
 
 def ask(server: RunningServer, query: str) -> httpx.Response:

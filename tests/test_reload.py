@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import threading
 import time
 from collections.abc import Iterator
@@ -12,8 +11,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conftest import ROOT
-from server import RunningServer, start
+from conftest import ROOT, copy_project
+from server import RunningServer, serving
 
 TOKEN = "correct horse battery staple"
 NEW_MEASURE = """
@@ -27,13 +26,9 @@ BROKEN = "\ng:measures { m:t-kaputt a ikg:Measure . }\n"
 
 @pytest.fixture(scope="module")
 def watched(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RunningServer, Path]]:
-    project = tmp_path_factory.mktemp("watched")
-    for folder in ("vocab", "shapes", "graph", "queries"):
-        shutil.copytree(ROOT / folder, project / folder)
-    shutil.copy(ROOT / "publication.toml", project / "publication.toml")
-    running = start(
-        project / "dist",
-        project / "serve.log",
+    project = copy_project(tmp_path_factory.mktemp("watched"))
+    with serving(
+        project,
         "--watch",
         root=project,
         # A long query limit: the query that runs across a reload is heavy by construction and must finish.
@@ -43,9 +38,8 @@ def watched(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RunningS
             "IKG_QUERY_WORKERS": "2",
             "IKG_QUERY_TIMEOUT": "300",
         },
-    )
-    yield running, project
-    running.stop()
+    ) as running:
+        yield running, project
 
 
 def _health(server: RunningServer) -> dict:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,8 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conftest import ROOT
-from server import RunningServer, start
+from conftest import copy_project
+from server import RunningServer, serving
 
 TOKEN = "swap swap swap"
 SWAPS = int(os.environ.get("IKG_TEST_SWAPS", "5"))  # the benchmark swaps 50 times; the mechanism shows in 5
@@ -28,18 +27,13 @@ g:measures {
 
 @pytest.fixture(scope="module")
 def swapping(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RunningServer, Path]]:
-    project = tmp_path_factory.mktemp("swapping")
-    for folder in ("vocab", "shapes", "graph", "queries"):
-        shutil.copytree(ROOT / folder, project / folder)
-    shutil.copy(ROOT / "publication.toml", project / "publication.toml")
-    running = start(
-        project / "dist",
-        project / "serve.log",
+    project = copy_project(tmp_path_factory.mktemp("swapping"))
+    with serving(
+        project,
         root=project,
         env={"IKG_RELOAD_TOKEN": TOKEN, "IKG_QUERY_WORKERS": "2", "IKG_QUERY_TIMEOUT": "300"},
-    )
-    yield running, project
-    running.stop()
+    ) as running:
+        yield running, project
 
 
 def _download_until(server: RunningServer, name: str, stop: threading.Event, seen: list[tuple]) -> None:
