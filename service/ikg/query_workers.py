@@ -285,9 +285,8 @@ class QueryWorkers:
         return worker
 
     def alive(self) -> int:
-        """How many workers can answer now or after their current query (the quick lane and the spare too:
-        while general workers are replaced, those answer)."""
-        return sum(w.process.is_alive() for w in self._all)
+        """How many general workers can answer now or after their current query."""
+        return sum(w.process.is_alive() for w in self._all if w.lane is self._general)
 
     @property
     def busy(self) -> int:
@@ -300,7 +299,8 @@ class QueryWorkers:
         return self._general.waiting
 
     async def check(self) -> bool:
-        return self.alive() > 0
+        # The quick lane and the spare count too: while general workers are replaced, they answer.
+        return any(w.process.is_alive() for w in self._all)
 
     def _busy(self) -> int:
         idle = self._general.idle.qsize() + self._quick.idle.qsize() + (self._spare is not None)
