@@ -18,6 +18,7 @@ from server import RunningServer, serving
 
 HEAD_TIMEOUT = 2  # short, so that a test waits little; every wait below allows far more than this
 MAX_CONNECTIONS = 40
+MAX_CLIENT_CONNECTIONS = 25
 PATIENCE = 60.0  # seconds a test waits for what must happen "eventually", however loaded the machine
 POST_QUERY = b"POST /sparql HTTP/1.1\r\nHost: ikg.test\r\nContent-Type: application/sparql-query\r\n"
 
@@ -33,15 +34,15 @@ def hygiene_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running
         "IKG_REQUEST_HEAD_TIMEOUT": str(HEAD_TIMEOUT),
         "IKG_REQUEST_BODY_TIMEOUT": str(HEAD_TIMEOUT),
         "IKG_MAX_CONNECTIONS": str(MAX_CONNECTIONS),
+        "IKG_MAX_CLIENT_CONNECTIONS": str(MAX_CLIENT_CONNECTIONS),
     }
     with serving(project, root=project, env=env) as running:
         yield running
 
 
-def connect(server: RunningServer) -> socket.socket:
+def connect(server: RunningServer, source: str = "127.0.0.1") -> socket.socket:
     address = urlsplit(server.base)
-    connection = socket.create_connection((address.hostname, address.port), timeout=PATIENCE)
-    return connection
+    return socket.create_connection((address.hostname, address.port), timeout=PATIENCE, source_address=(source, 0))
 
 
 def read_until_closed(connection: socket.socket) -> bytes:
@@ -132,7 +133,8 @@ def test_connections_over_the_cap_are_refused_with_503_and_the_server_recovers(h
     # The held connections time out like any silent client; on a busy machine a round may take longer than
     # that, so fill the server again until one connection over the cap is refused.
     while status_of(refused or b"- 0 -") != 503 and time.monotonic() < deadline:
-        held = [connect(hygiene_server) for _ in range(MAX_CONNECTIONS)]
+        # From two addresses, so that neither passes its own cap before the server's is reached.
+        held = [connect(hygiene_server, f"127.0.0.{2 + n % 2}") for n in range(MAX_CONNECTIONS)]
         try:
             with connect(hygiene_server) as extra:  # refused as it connects, before it sends anything
                 refused = read_until_closed(extra)
@@ -145,6 +147,27 @@ def test_connections_over_the_cap_are_refused_with_503_and_the_server_recovers(h
     deadline = time.monotonic() + PATIENCE
     while status_of(get(hygiene_server, "/health")) != 200:
         assert time.monotonic() < deadline, "the server did not recover after the connections closed"
+
+
+def test_a_client_over_its_own_connection_cap_is_refused_while_another_is_served(
+    hygiene_server: RunningServer,
+) -> None:
+    refused = b""
+    deadline = time.monotonic() + PATIENCE
+    while status_of(refused or b"- 0 -") != 429 and time.monotonic() < deadline:
+        held = [connect(hygiene_server, "127.0.0.4") for _ in range(MAX_CLIENT_CONNECTIONS)]
+        try:
+            with connect(hygiene_server, "127.0.0.4") as extra:
+                refused = read_until_closed(extra)
+            with connect(hygiene_server, "127.0.0.5") as other:
+                other.sendall(b"GET /health HTTP/1.1\r\nHost: ikg.test\r\nConnection: close\r\n\r\n")
+                served = read_until_closed(other)
+        finally:
+            for connection in held:
+                connection.close()
+    assert status_of(refused) == 429
+    assert b"too many open connections" in refused
+    assert status_of(served) == 200
 
 
 # Sizes

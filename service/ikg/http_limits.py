@@ -34,6 +34,7 @@ class ConnectionLimits:
     max_head_bytes: int
     max_body_bytes: int
     max_connections: int
+    max_client_connections: int
 
     @classmethod
     def of(cls, settings: Settings) -> ConnectionLimits:
@@ -44,6 +45,7 @@ class ConnectionLimits:
             max_head_bytes=settings.max_head_bytes,
             max_body_bytes=settings.max_body_bytes,
             max_connections=settings.max_connections,
+            max_client_connections=settings.max_client_connections,
         )
 
 
@@ -160,7 +162,15 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
         if len(self.connections) > self.limits.max_connections:
             self.refuse(503, "the server has too many open connections; try again in a few seconds")
             return
+        if self._own_connections() > self.limits.max_client_connections:
+            # Without this, one client holding half-sent requests would keep everyone else out until they time out.
+            self.refuse(429, "this client has too many open connections; close some and try again")
+            return
         self._head_started()
+
+    def _own_connections(self) -> int:
+        """How many open connections come from this one's address, this one included."""
+        return sum(_address_of(other) == _address_of(self) for other in self.connections)
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
@@ -238,3 +248,8 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
 
     def _body_message(self) -> str:
         return f"the request body is larger than {self.limits.max_body_bytes} bytes, the limit of this server"
+
+
+def _address_of(protocol: object) -> str | None:
+    client = getattr(protocol, "client", None)
+    return str(client[0]) if client else None

@@ -37,6 +37,7 @@ class Settings:
     max_head_bytes: int = 32 * 1024
     max_body_bytes: int = 2_000_000
     max_connections: int = 1000
+    max_client_connections: int = 100  # behind a reverse proxy every client is the proxy: raise it to max_connections
     allow_shrink: bool = False  # let builds and reloads replace the graph with one that loses much of it
 
     @property
@@ -75,6 +76,7 @@ class Settings:
             "max_head_bytes": int(env.get("IKG_MAX_HEAD_BYTES", cls.max_head_bytes)),
             "max_body_bytes": int(env.get("IKG_MAX_BODY_BYTES", cls.max_body_bytes)),
             "max_connections": int(env.get("IKG_MAX_CONNECTIONS", cls.max_connections)),
+            "max_client_connections": int(env.get("IKG_MAX_CLIENT_CONNECTIONS", cls.max_client_connections)),
             "allow_shrink": env.get("IKG_ALLOW_SHRINK", "") in ("1", "true", "yes"),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
