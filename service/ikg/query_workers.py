@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import gzip
 import multiprocessing
 import multiprocessing.connection
 import os
 import resource
 import signal
+import sys
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -40,6 +42,7 @@ MEMORY_EXIT = 75  # a worker whose Python code ran out of memory exits with this
 # How long a client whose query overran the quick lane stays out of it: an attacker sending distinct heavy
 # queries costs the lane one overrun a minute, not one per query.
 QUICK_LANE_BAR = 60.0
+PR_SET_PDEATHSIG = 1  # prctl(2)
 HEAVY_REMEMBERED = 1024  # query texts known to overrun the quick lane
 
 
@@ -406,7 +409,19 @@ class _CappedBuffer:
         pass
 
 
+def _end_with_parent() -> None:
+    """Asks Linux to kill this worker when the server process ends, however it ends: a worker busy with a
+    cross product would otherwise run on for hours as an orphan after a crash or a kill -9 of the server."""
+    if sys.platform != "linux":
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() == 1:  # the server ended before the request took effect
+        os._exit(0)
+
+
 def _serve(conn: multiprocessing.connection.Connection, dump: str, memory_mb: int) -> None:
+    _end_with_parent()
     store = ox.Store()
     store.bulk_load(gzip.decompress(Path(dump).read_bytes()), format=ox.RdfFormat.N_QUADS)
     _limit_memory(memory_mb)

@@ -1,0 +1,60 @@
+"""Query workers never outlive the server: killed with SIGKILL mid-query, it leaves no process behind."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+from server import serving
+
+HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def send_and_lose_the_answer(endpoint: str) -> None:
+    with contextlib.suppress(httpx.HTTPError):  # the server is killed before it answers
+        httpx.post(endpoint, data={"query": HEAVY}, timeout=600)
+
+
+def children_of(pid: int) -> set[int]:
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.add(int(entry.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_workers_busy_with_a_query_end_when_the_server_is_killed(tmp_path: Path) -> None:
+    with serving(tmp_path, "--query-workers", "2", "--query-timeout", "600") as server:
+        heavy = threading.Thread(target=send_and_lose_the_answer, args=(server.endpoint,), daemon=True)
+        heavy.start()
+        deadline = time.monotonic() + 60
+        while httpx.get(server.base + "status?format=json", timeout=30).json()["query_workers_busy"] < 1:
+            assert time.monotonic() < deadline, "the heavy query never reached a worker"
+            time.sleep(0.1)
+        workers = children_of(server.process.pid)
+        assert workers
+        os.kill(server.process.pid, signal.SIGKILL)
+        server.process.wait()
+        deadline = time.monotonic() + 60
+        while any(alive(pid) for pid in workers):
+            assert time.monotonic() < deadline, "query workers outlived the server"
+            time.sleep(0.1)
