@@ -80,11 +80,6 @@ def nesting_depth(query: str) -> int:
     return _scan(query)[1]
 
 
-def query_form(query: str) -> str | None:
-    """SELECT, ASK, CONSTRUCT or DESCRIBE; None if the text starts no query (an update, or nonsense)."""
-    return _form_of(keywords(query))
-
-
 def _form_of(words: list[str]) -> str | None:
     for word in words:
         if word in FORMS:
@@ -92,14 +87,6 @@ def _form_of(words: list[str]) -> str | None:
         if word in _UPDATE:
             return None
     return None
-
-
-def uses_service(query: str) -> bool:
-    return "SERVICE" in keywords(query)
-
-
-def looks_like_update(query: str) -> bool:
-    return _is_update(keywords(query))
 
 
 def _is_update(words: list[str]) -> bool:
