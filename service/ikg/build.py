@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import __version__, dumps, editions, shrinking, sources, statistics, void_description
+from . import __version__, dumps, editions, evidence, shrinking, sources, statistics, void_description
 from .catalogue import PREFIXES as CATALOGUE_PREFIXES
 from .catalogue import PROFILES, CatalogueInput, Edition, build_catalogue
 from .iris import CANONICAL_BASE, BaseRewriter, normalise_base
@@ -57,7 +57,8 @@ def check(
     loaded = sources.load(files)
     if loaded.problems:
         return loaded, loaded.problems
-    return loaded, Validator(root / "shapes" / "ikg-shapes.ttl", engine).validate(loaded.store, loaded.locations)
+    problems = Validator(root / "shapes" / "ikg-shapes.ttl", engine).validate(loaded.store, loaded.locations)
+    return loaded, problems + evidence.missing_reasons(loaded.store, loaded.locations)
 
 
 BUILD_STEPS = {
@@ -84,16 +85,18 @@ def build(
         raise DataError(problems)
     store = loaded.store
     materialise(store)
+    evidence.annotate(store)  # after materialising: derived super-property statements are marked too
     steps.step()
     rewriter = BaseRewriter(CANONICAL_BASE, normalise_base(base_url))
     quads = dumps.canonical_quads(list(rewriter.quads(store)))
+    marked = {rewriter.iri(g.value) for g in evidence.marked_graphs(store)}
     stats = _rewrite_keys(statistics.compute(store), rewriter)
     dist.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{dist.name}.building-", dir=dist.parent))
     staging.chmod(0o755)  # mkdtemp makes it private; the dumps are for everyone to read
     try:
         namespaces = prefixes(rewriter.target_base)
-        written = [d.as_dict() for d in dumps.write_all(quads, staging, namespaces)]
+        written = [d.as_dict() for d in dumps.write_all(quads, staging, namespaces, {ox.NamedNode(g) for g in marked})]
         steps.step()
         found = [
             Edition(

@@ -1,9 +1,13 @@
 """Dereferenceable IRIs: every resource of the graph, fetched at its IRI, describes itself.
 
 Cool-URIs choice, applied everywhere: the IRI answers 200 in the negotiated format with a
-Content-Location naming the document for that format (IRI + .ttl, .jsonld, .rdf, .nt); each document
-URL answers its format only. Every answer links all variants with `Link: rel="alternate"`. The
-description is the `resource-description` named query, so the same description is there over SPARQL.
+Content-Location naming the document for that format (IRI + .ttl, .trig, .nq, .jsonld, .rdf, .nt); each
+document URL answers its format only. Every answer links all variants with `Link: rel="alternate"`.
+
+Two descriptions, both named queries so that the same is there over SPARQL: formats with named graphs
+(TriG, N-Quads, JSON-LD) give every statement in the graph it stands in, with the evidence graph's
+reified statements (`resource-quads`); triple formats give `resource-description`, whose marked
+statements the query workers turn into reified statements (see `evidence`).
 """
 
 from __future__ import annotations
@@ -14,12 +18,17 @@ import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import Response
 
+from .namespaces import prefixes
 from .negotiation import choose
+from .oxigraph_types import serialized
 from .page_work import built
 from .responses import body_response, cached_response, error, not_found, page_language, render_page
+from .result_cache import CachedResult
 
 VARIANTS = {
     "ttl": "text/turtle",
+    "trig": "application/trig",
+    "nq": "application/n-quads",
     "jsonld": "application/ld+json",
     "rdf": "application/rdf+xml",
     "nt": "application/n-triples",
@@ -28,6 +37,7 @@ VARIANTS = {
 # Our preference when the client has none (rdflib sends its list without q-values, a harvester */*):
 # RDF first; HTML only for clients that name it, as browsers do.
 OFFERS = tuple(VARIANTS.values())
+WITH_GRAPHS = ("application/trig", "application/n-quads", "application/ld+json")
 WORDS = {
     "de": {
         "kind": "Art",
@@ -99,7 +109,10 @@ async def describe(request: Request, publication, prefix: str, path: str) -> Res
     query = publication.queries["resource-description"].bind({"resource": iri.value})
     if media == "text/html":
         return await _page(request, publication, iri.value, query, suffix is None)
-    result = await publication.evaluate(query, media)
+    if media in WITH_GRAPHS:
+        result = await _with_graphs(publication, iri.value, media)
+    else:
+        result = await publication.evaluate(query, media)
     if isinstance(result, Response):
         return result
     headers = {"Link": links(iri.value), "X-Content-Type-Options": "nosniff"}
@@ -107,6 +120,26 @@ async def describe(request: Request, publication, prefix: str, path: str) -> Res
         extension = next(s for s, m in VARIANTS.items() if m == media)
         headers["Content-Location"] = f"{iri.value}.{extension}"
     return cached_response(request, result, media, headers, vary=suffix is None)
+
+
+async def _with_graphs(publication, iri: str, media: str) -> CachedResult | Response:  # type: ignore[no-untyped-def]
+    """The description as a dataset: each statement in its named graph, serialised off the event loop."""
+    query = publication.queries["resource-quads"].bind({"resource": iri})
+    rows = await publication.evaluate(query, "application/sparql-results+json")
+    if isinstance(rows, Response):
+        return rows
+    namespaces = prefixes(publication.settings.public_base)
+
+    def serialise() -> bytes:
+        solutions = ox.parse_query_results(rows.body, format=ox.QueryResultsFormat.JSON)
+        quads = [ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in solutions]  # type: ignore[arg-type, index, union-attr]
+        # One block per graph and subject in TriG: the serialiser groups only what comes together.
+        quads.sort(key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
+        takes_prefixes = media != "application/n-quads"
+        return serialized(quads, ox.RdfFormat.from_media_type(media), namespaces if takes_prefixes else None)
+
+    body = await built(("with-graphs", media, rows.etag), serialise)
+    return CachedResult(body, f'"{rows.etag.strip(chr(34))}-{media.rsplit("/", 1)[-1]}"')
 
 
 async def _page(request: Request, publication, iri: str, query: str, negotiated: bool) -> Response:  # type: ignore[no-untyped-def]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .evidence import honest_triples
 from .formats import RDF_FORMATS, RdfFormat
 from .oxigraph_types import serialized
 
@@ -39,20 +40,16 @@ def _sort_key(quad: ox.Quad) -> tuple[str, str, str, str]:
     return (str(quad.graph_name), str(quad.subject), str(quad.predicate), str(quad.object))
 
 
-def union_triples(quads: list[ox.Quad]) -> list[ox.Triple]:
-    """The triples of all graphs, each once, for formats that have no named graphs."""
-    unique = {(q.subject, q.predicate, q.object) for q in quads}
-    return sorted((ox.Triple(*t) for t in unique), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-
-
 def serialise(quads: list[ox.Quad], triples: list[ox.Triple], rdf_format: RdfFormat, prefixes: dict[str, str]) -> bytes:
     data = quads if rdf_format.keeps_graphs else triples
     takes_prefixes = rdf_format.name in ("turtle", "trig", "rdfxml")
     return serialized(data, rdf_format.oxigraph, prefixes if takes_prefixes else None)
 
 
-def write_all(quads: list[ox.Quad], folder: Path, prefixes: dict[str, str]) -> list[Dump]:
-    triples = union_triples(quads)
+def write_all(quads: list[ox.Quad], folder: Path, prefixes: dict[str, str], marked: set[ox.NamedNode]) -> list[Dump]:
+    """Every format; those without named graphs state the statements of the `marked` graphs only in
+    reified form (see `evidence`), so that no triple dump presents a marked statement as sourced."""
+    triples = honest_triples(quads, marked)
     return [
         _write(folder, f"{DUMP_STEM}.{f.suffix}.gz", f, serialise(quads, triples, f, prefixes)) for f in RDF_FORMATS
     ]

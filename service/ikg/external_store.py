@@ -29,6 +29,7 @@ import httpx
 import pyoxigraph as ox
 
 from . import store_marker
+from .evidence import REIFIED_STATEMENTS, MarkedIndex
 from .oxigraph_types import as_input, as_output
 from .problems import printable
 from .query_workers import QueryJob, QueryOutcome
@@ -93,11 +94,29 @@ class ExternalStore:
         self.last_problem = ""
         self.union_default_graph = False  # found out at start: then queries go to the store as they are
         self.timeout_field: tuple[str, str] | None = None  # found out at start: how the store takes a time limit
+        self.marked = MarkedIndex({}, set())  # read at start: the reified statements graph answers give instead
 
     async def start(self) -> None:
         self._client = httpx.AsyncClient(auth=self.endpoints.auth, timeout=httpx.Timeout(self.timeout))
         self.union_default_graph = await self._default_graph_is_union()
         self.timeout_field = await self._accepted_timeout_field()
+        self.marked = await self._reified_statements()
+
+    async def _reified_statements(self) -> MarkedIndex:
+        """The evidence graph's statements, read once: CONSTRUCT answers from the store give a marked
+        statement in reified form, as the embedded store's do. An unreadable answer leaves the index empty
+        and is reported by the first query's own failure."""
+        job = QueryJob(REIFIED_STATEMENTS, "application/n-triples", max_bytes=64 * 2**20)
+        try:
+            async with asyncio.timeout(self.timeout), self._stream(job, True) as response:
+                if response.status_code != 200:
+                    return MarkedIndex({}, set())
+                body = await response.aread()
+        except (TimeoutError, httpx.HTTPError):
+            return MarkedIndex({}, set())
+        store = ox.Store()
+        store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
+        return MarkedIndex.from_store(store)
 
     async def _default_graph_is_union(self) -> bool:
         """Whether the store's own default graph already holds its named graphs' triples (Oxigraph with
@@ -185,7 +204,7 @@ class ExternalStore:
                 )
             body = _ArrivingBody(response.aiter_bytes(), asyncio.get_running_loop())
             try:
-                return await asyncio.to_thread(_converted, body, job, graph_form)
+                return await asyncio.to_thread(_converted, body, job, self.marked if graph_form else None)
             finally:
                 body.stop()
 
@@ -333,14 +352,16 @@ def first_line(text: str, limit: int = 300) -> str:
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
-def _converted(body: io.RawIOBase, job: QueryJob, graph_form: bool) -> QueryOutcome:
+def _converted(body: io.RawIOBase, job: QueryJob, marked: MarkedIndex | None) -> QueryOutcome:
     """The store's canonical answer in the format asked for, written while it is read; a 413 as soon as the
-    result passes the cap, a 502 for an answer that is not one."""
+    result passes the cap, a 502 for an answer that is not one. A graph answer (`marked` given) states
+    marked statements only in reified form."""
     output = _CappedOutput(job.max_bytes)
     try:
-        if graph_form:
+        if marked is not None:
             triples = ox.parse(as_input(body), format=ox.RdfFormat.N_TRIPLES)
-            ox.serialize(triples, as_output(output), format=ox.RdfFormat.from_media_type(job.media_type))
+            honest = marked.honest(t.triple for t in triples)
+            ox.serialize(honest, as_output(output), format=ox.RdfFormat.from_media_type(job.media_type))
         else:
             results = ox.parse_query_results(as_input(body), format=ox.QueryResultsFormat.JSON)
             results.serialize(as_output(output), format=ox.QueryResultsFormat.from_media_type(job.media_type))

@@ -22,6 +22,7 @@ DCAT = "http://www.w3.org/ns/dcat#"
 SCHEMA = "http://schema.org/"
 FOAF = "http://xmlns.com/foaf/0.1/"
 MARKED_GRAPHS = ("uncertain", "inferred", "editorial")
+STATEMENT_TYPE = (ox.NamedNode(f"{RDF}type"), ox.NamedNode(f"{RDF}Statement"))
 
 # Names of the reused properties and classes the pages show; ikg's own terms are named by the vocabulary.
 NAMES = {
@@ -88,6 +89,7 @@ class Value:
     text: str
     href: str | None = None
     mark: str | None = None  # "uncertain", "inferred" or "editorial"
+    reason: str | None = None  # why, in the page's language where the evidence graph has it
 
 
 @dataclass
@@ -113,10 +115,32 @@ class _Triples:
     def __init__(self, n_triples: bytes) -> None:
         self.out: defaultdict[Term, list[tuple[str, Term]]] = defaultdict(list)
         self.into: defaultdict[Term, list[tuple[Term, str]]] = defaultdict(list)
+        # Marked statements arrive reified (see evidence): the page states them again, with their mark.
+        self.reasons: dict[tuple[str, str, str], list[ox.Literal]] = {}
         # A set, as a graph is: the description and the vocabulary's labels may state the same triple.
-        for triple in dict.fromkeys(ox.parse(n_triples, format=ox.RdfFormat.N_TRIPLES)):
-            self.out[triple.subject].append((triple.predicate.value, triple.object))
-            self.into[triple.object].append((triple.subject, triple.predicate.value))
+        triples = list(dict.fromkeys(ox.parse(n_triples, format=ox.RdfFormat.N_TRIPLES)))
+        reified = {t.subject for t in triples if t.predicate == STATEMENT_TYPE[0] and t.object == STATEMENT_TYPE[1]}
+        parts: defaultdict[Term, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
+        for triple in triples:
+            if triple.subject in reified:
+                parts[triple.subject][triple.predicate.value].append(triple.object)
+            else:
+                self._add(triple.subject, triple.predicate.value, triple.object)
+        for part in parts.values():
+            (subject,), (predicate,), (obj,) = part[f"{RDF}subject"], part[f"{RDF}predicate"], part[f"{RDF}object"]
+            self._add(subject, predicate.value, obj)
+            key = (subject.value, predicate.value, mark_key(obj))
+            # ikg:reason, under whatever base the graph is served from
+            notes = (o for p, os in part.items() if p.endswith("/def/ikg#reason") for o in os)
+            self.reasons[key] = [r for r in notes if isinstance(r, ox.Literal)]
+
+    def _add(self, subject: Term, predicate: str, obj: Term) -> None:
+        self.out[subject].append((predicate, obj))
+        self.into[obj].append((subject, predicate))
+
+    def reason(self, key: tuple[str, str, str], lang: str) -> str | None:
+        texts = {r.language: r.value for r in self.reasons.get(key, ())}
+        return texts.get(lang) or texts.get("de") or texts.get("en")
 
     def objects(self, subject: Term, predicate: str) -> list[Term]:
         return [o for p, o in self.out.get(subject, ()) if p == predicate]
@@ -165,15 +189,20 @@ def _blank(graph: _Triples, node: Term, lang: str) -> str:
     return "; ".join(parts) or "…"
 
 
-def _value(graph: _Triples, node: Term, lang: str, mark: str | None) -> Value:
+def mark_key(obj: Term) -> str:
+    """Blank nodes (periods, grants) have other labels in each result: they are keyed by "_:"."""
+    return "_:" if isinstance(obj, ox.BlankNode) else obj.value
+
+
+def _value(graph: _Triples, node: Term, lang: str, mark: str | None, reason: str | None = None) -> Value:
     if isinstance(node, ox.BlankNode):
-        return Value(_blank(graph, node, lang), mark=mark)
+        return Value(_blank(graph, node, lang), mark=mark, reason=reason)
     if isinstance(node, ox.NamedNode):
         citation = graph.value(node, f"{DCT}bibliographicCitation")
         text = _label(graph, node, lang) or (citation.value if citation else node.value)
         # Only web addresses become links: a javascript: or data: IRI in the data stays inert text.
-        return Value(text, node.value if is_web_address(node.value) else None, mark)
-    return Value(node.value, mark=mark)
+        return Value(text, node.value if is_web_address(node.value) else None, mark, reason)
+    return Value(node.value, mark=mark, reason=reason)
 
 
 def _shown(graph: _Triples, subject: Term, predicate: str, obj: Term, lang: str) -> bool:
@@ -200,18 +229,20 @@ def model(
     rows: dict[str, Row] = {}
     sources: list[Value] = []
     for predicate, obj in sorted(graph.out.get(subject, ()), key=lambda po: (po[0], po[1].value)):
-        mark = marks.get((iri, predicate, "_:" if isinstance(obj, ox.BlankNode) else obj.value))
+        key = (iri, predicate, mark_key(obj))
+        mark, reason = marks.get(key), graph.reason(key, lang)
         if predicate == f"{DCT}source":
-            sources.append(_value(graph, obj, lang, mark))
+            sources.append(_value(graph, obj, lang, mark, reason))
         elif _shown(graph, subject, predicate, obj, lang):
             row = rows.setdefault(predicate, Row(_name(graph, predicate, lang)))
-            row.values.append(_value(graph, obj, lang, mark))
+            row.values.append(_value(graph, obj, lang, mark, reason))
     incoming: dict[str, Row] = {}
     for source, predicate in sorted(graph.into.get(subject, ()), key=lambda sp: (sp[1], sp[0].value)):
         if predicate in HIDDEN or isinstance(source, ox.BlankNode):
             continue
         row = incoming.setdefault(predicate, Row(f"← {_name(graph, predicate, lang)}"))
-        row.values.append(_value(graph, source, lang, marks.get((source.value, predicate, iri))))
+        key = (source.value, predicate, iri)
+        row.values.append(_value(graph, source, lang, marks.get(key), graph.reason(key, lang)))
     kinds = sorted(
         {
             _name(graph, t.value, lang)
@@ -240,8 +271,7 @@ def marks_query(iri: str, base: str) -> str:
 def parse_marks(results_json: bytes, base: str) -> dict[tuple[str, str, str], str]:
     marks = {}
     for row in json.loads(results_json)["results"]["bindings"]:
-        # Blank nodes (periods, grants) have other labels in each result: they are keyed by "_:".
-        obj = "_:" if row["o"]["type"] == "bnode" else row["o"]["value"]
+        obj = "_:" if row["o"]["type"] == "bnode" else row["o"]["value"]  # as mark_key does
         key = (row["s"]["value"], row["p"]["value"], obj)
         marks[key] = row["g"]["value"].rsplit("/", 1)[-1]
     return marks

@@ -34,6 +34,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .evidence import MarkedIndex
 from .oxigraph_types import as_output
 from .settings import Settings
 from .sparql_text import has_dataset_clause
@@ -424,6 +425,7 @@ def _serve(conn: multiprocessing.connection.Connection, dump: str, memory_mb: in
     _end_with_parent()
     store = ox.Store()
     store.bulk_load(gzip.decompress(Path(dump).read_bytes()), format=ox.RdfFormat.N_QUADS)
+    marked = MarkedIndex.from_store(store)
     _limit_memory(memory_mb)
     conn.send("ready")
     while True:
@@ -432,7 +434,7 @@ def _serve(conn: multiprocessing.connection.Connection, dump: str, memory_mb: in
         except EOFError:
             return
         try:
-            conn.send(execute(store, job))
+            conn.send(execute(store, job, marked))
         except MemoryError:
             os._exit(MEMORY_EXIT)  # joining or sending the result failed: the parent reads the exit code
 
@@ -453,8 +455,11 @@ def _data_bytes() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
-def execute(store: ox.Store, job: QueryJob) -> QueryOutcome:
-    """Evaluates and serialises one query; every failure becomes an outcome, never an exception."""
+def execute(store: ox.Store, job: QueryJob, marked: MarkedIndex | None = None) -> QueryOutcome:
+    """Evaluates and serialises one query; every failure becomes an outcome, never an exception.
+
+    A graph answer gives each marked statement (uncertain, inferred, editorial) as its reified statement
+    with level and reason, never as a plain triple: a CONSTRUCT client has no named graphs to tell by."""
     dataset: dict[str, object] = {}
     if job.default_graphs is None and job.named_graphs is None:
         # The default graph is the union of all graphs, unless the query names its own with FROM.
@@ -467,7 +472,8 @@ def execute(store: ox.Store, job: QueryJob) -> QueryOutcome:
         result = store.query(job.query, **dataset)  # type: ignore[arg-type]
         buffer = _CappedBuffer(job.max_bytes)
         if isinstance(result, ox.QueryTriples):
-            result.serialize(as_output(buffer), format=ox.RdfFormat.from_media_type(job.media_type))
+            triples = marked.honest(result) if marked else result
+            ox.serialize(triples, as_output(buffer), format=ox.RdfFormat.from_media_type(job.media_type))
         else:
             result.serialize(as_output(buffer), format=ox.QueryResultsFormat.from_media_type(job.media_type))
     except SyntaxError as error:
