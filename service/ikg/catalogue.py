@@ -191,14 +191,15 @@ _GRAPH_TEXTS = {
     "title": {"de": "Integrations-Wissensgraph Leverkusen", "en": "Integration knowledge graph Leverkusen"},
     "description": {
         "de": "Maßnahmen, Organisationen, Förderprogramme, Handlungsfelder und Ziele des Integrationskonzepts der "
-        "Stadt Leverkusen (2017, fortgeschrieben 2019) als RDF, jede Aussage mit ihrer öffentlichen Quelle. "
-        "Unsichere, erschlossene und redaktionelle Aussagen stehen in eigenen benannten Graphen. Die "
-        "vollständige Maßnahmenliste des Statusberichts 2024 war nicht öffentlich; der Graph enthält, was "
-        "öffentliche Quellen belegen.",
+        "Stadt Leverkusen (2017; eine Fortschreibung 2019 ist unsicher belegt) als RDF. Jede Aussage ist auf ihre "
+        "öffentliche Quelle zurückzuführen oder als Zuordnung der Redaktion gekennzeichnet; unsichere und "
+        "erschlossene Aussagen tragen ihre Begründung. Die vollständige Maßnahmenliste des Statusberichts 2024 war "
+        "nicht öffentlich; der Graph enthält, was öffentliche Quellen belegen.",
         "en": "Measures, organisations, funding programmes, action fields and goals of the City of Leverkusen's "
-        "integration concept (2017, updated 2019) as RDF, every statement with its public source. Uncertain, "
-        "inferred and editorial statements are kept in named graphs of their own. The full list of measures of "
-        "the 2024 status report was not public; the graph holds what public sources document.",
+        "integration concept (2017; an update in 2019 is uncertain) as RDF. Every statement is traceable to its "
+        "public source or marked as the editors' own; uncertain and inferred statements carry their reason. The "
+        "full list of measures of the 2024 status report was not public; the graph holds what public sources "
+        "document.",
     },
 }
 
@@ -311,6 +312,25 @@ def _licensed(out: _Triples, given: CatalogueInput, distribution: str) -> None:
         out.add(distribution, DCATDE + "licenseAttributionByText", ox.Literal(licence.attribution, language="de"))
 
 
+# Which dumps keep the evidence, and how: a harvester shows this next to the download.
+WITH_GRAPHS = ("trig", "nquads", "jsonld")
+_EVIDENCE_IN_DUMPS = {
+    True: {
+        "de": "Alle benannten Graphen: jede Aussage im Graphen ihrer Beleglage (belegt, redaktionell, unsicher, "
+        "abgeleitet), dazu der Graph evidence mit Begründung, Urheber und Herkunft jeder markierten Aussage.",
+        "en": "All named graphs: each statement in the graph of its evidence (sourced, editorial, uncertain, "
+        "inferred), and the evidence graph with the reason, author and origin of each marked statement.",
+    },
+    False: {
+        "de": "Ohne benannte Graphen: als einfache Tripel nur belegte Aussagen; unsichere, abgeleitete und "
+        "redaktionelle Aussagen nur reifiziert (rdf:Statement) mit Beleglage (ikg:evidence) und Begründung "
+        "(ikg:reason).",
+        "en": "Without named graphs: only sourced statements as plain triples; uncertain, inferred and editorial "
+        "statements only reified (rdf:Statement) with their evidence (ikg:evidence) and reason (ikg:reason).",
+    },
+}
+
+
 def _distributions(out: _Triples, given: CatalogueInput, dataset: str, dumps: Iterable[dict], profile: str) -> None:
     for dump in dumps:
         distribution = f"{dataset}-{dump['file'].removesuffix('.gz').replace('.', '-')}"
@@ -323,6 +343,7 @@ def _distributions(out: _Triples, given: CatalogueInput, dataset: str, dumps: It
             DCT + "title",
             {"de": f"{dump['file']}: {label}, gzip-komprimiert", "en": f"{dump['file']}: {label}, gzip-compressed"},
         )
+        out.text(distribution, DCT + "description", _EVIDENCE_IN_DUMPS[dump["format"] in WITH_GRAPHS])
         out.link(distribution, DCAT + "downloadURL", url)
         out.link(distribution, DCAT + "accessURL", url)
         out.link(distribution, DCT + "format", EU + "file-type/" + FILE_TYPES[dump["format"]])
@@ -371,8 +392,11 @@ def _service(
         service,
         DCT + "description",
         {
-            "de": "Lesender SPARQL-1.1-Endpunkt; der Standardgraph ist die Vereinigung aller benannten Graphen.",
-            "en": "Read-only SPARQL 1.1 endpoint; the default graph is the union of all named graphs.",
+            "de": "Lesender SPARQL-1.1-Endpunkt; der Standardgraph ist die Vereinigung aller benannten Graphen, "
+            "markierte eingeschlossen (GRAPH nennt die Beleglage). CONSTRUCT-Antworten geben markierte Aussagen "
+            "reifiziert mit Begründung.",
+            "en": "Read-only SPARQL 1.1 endpoint; the default graph is the union of all named graphs, marked ones "
+            "included (GRAPH tells the evidence). CONSTRUCT answers give marked statements reified, with reason.",
         },
     )
     out.link(service, DCAT + "endpointURL", endpoint)

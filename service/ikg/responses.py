@@ -184,6 +184,8 @@ NOT_FOUND_WORDS = {
 # where the syntax has comments.
 _EMPTY_GRAPHS = {
     "text/turtle": "# {message}\n",
+    "application/trig": "# {message}\n",
+    "application/n-quads": "# {message}\n",
     "application/n-triples": "# {message}\n",
     "application/ld+json": "[]\n",
     "application/rdf+xml": '<?xml version="1.0" encoding="UTF-8"?>\n<!-- {message} -->\n'
