@@ -252,3 +252,15 @@ def test_page_has_ordered_headings_labelled_fields_and_a_language(browser, serve
     with visiting(browser, server.base) as visit:
         visit.page.goto(server.base + PAGES[name], wait_until="networkidle")
         assert visit.page.evaluate(ACCESSIBILITY_PROBLEMS) == []
+
+
+def test_a_browser_sees_an_uncertain_statement_with_its_reason_and_reaches_its_named_graph(browser, server) -> None:  # type: ignore[no-untyped-def]
+    with visiting(browser, server.base) as visit:
+        visit.page.goto(server.base + "id/measure/rucksack-und-griffbereit", wait_until="networkidle")
+        assert visit.page.locator("em.mark", has_text="unsicher:").count() >= 1
+        href = visit.page.locator("a", has_text="TriG").get_attribute("href")
+        assert href is not None
+        trig = visit.page.request.get(href)
+        assert trig.headers["content-type"].startswith("application/trig")
+        assert "graph/uncertain>" in trig.text()
+        visit.assert_clean()

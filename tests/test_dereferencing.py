@@ -66,7 +66,8 @@ def test_every_resource_iri_parses_with_rdflib(server) -> None:  # type: ignore[
 
 def _stated(graph: rdflib.Graph, subject: rdflib.URIRef, predicates: tuple[rdflib.URIRef, ...]) -> bool:
     plain = any(graph.objects(subject, p) for p in predicates)
-    reified = any(graph.value(s, rdflib.RDF.predicate) in predicates for s in graph.subjects(rdflib.RDF.subject, subject))
+    statements = graph.subjects(rdflib.RDF.subject, subject)
+    reified = any(graph.value(s, rdflib.RDF.predicate) in predicates for s in statements)
     return plain or reified
 
 
