@@ -249,7 +249,13 @@ def annotate(store: ox.Store) -> int:
         evidence = graphs[quad.graph_name]  # type: ignore[index]
         applying = [n for n in by_subject[quad.subject] if n.covers(quad, _widened(n.predicate, widen))]  # type: ignore[index]
         node = ox.NamedNode(_statement_iri(store, quad, used))
-        added += [ox.Quad(node, p, o, target) for p, o in _statement(quad, evidence, applying)]
+        obj = quad.object
+        if isinstance(obj, ox.BlankNode):
+            # A blank node cannot be shared between graphs (SPARQL Update refuses it): the statement's object
+            # is a copy of the period or grant, in the evidence graph.
+            obj, copied = _copied(store, obj, quad.graph_name, target)  # type: ignore[arg-type]
+            added += copied
+        added += [ox.Quad(node, p, o, target) for p, o in _statement(quad, obj, evidence, applying)]  # type: ignore[arg-type]
     for note in found:
         for quad in list(store.quads_for_pattern(note.node, None, None, note.graph)):
             store.remove(quad)
@@ -262,11 +268,26 @@ def _noted(store: ox.Store, note: Note, widen: dict[ox.NamedNode, set[ox.NamedNo
         yield from store.quads_for_pattern(note.subject, predicate, note.object, note.graph)
 
 
-def _statement(quad: ox.Quad, evidence: GraphEvidence, notes_: list[Note]) -> Iterator[tuple[ox.NamedNode, Value]]:
+def _copied(
+    store: ox.Store, node: ox.BlankNode, graph: ox.NamedNode, target: ox.NamedNode
+) -> tuple[ox.BlankNode, list[ox.Quad]]:
+    copy, quads = ox.BlankNode(), []
+    for quad in store.quads_for_pattern(node, None, None, graph):
+        obj = quad.object
+        if isinstance(obj, ox.BlankNode):
+            obj, nested = _copied(store, obj, graph, target)
+            quads += nested
+        quads.append(ox.Quad(copy, quad.predicate, obj, target))
+    return copy, quads
+
+
+def _statement(
+    quad: ox.Quad, obj: Value, evidence: GraphEvidence, notes_: list[Note]
+) -> Iterator[tuple[ox.NamedNode, Value]]:
     yield TYPE, STATEMENT
     yield SUBJECT, quad.subject  # type: ignore[misc]
     yield PREDICATE, quad.predicate
-    yield OBJECT, quad.object  # type: ignore[misc]
+    yield OBJECT, obj
     yield EVIDENCE, evidence.level
     yield PART_OF, evidence.graph
     for agent in evidence.attributed_to:
@@ -307,12 +328,12 @@ def _blank_content(store: ox.Store, node: ox.BlankNode, graph: ox.NamedNode) -> 
 
 
 def honest_triples(quads: Iterable[ox.Quad], marked_graphs: set[ox.NamedNode]) -> list[ox.Triple]:
-    """The triples for formats without named graphs: every statement of a sourced or descriptive graph,
-    and of the marked graphs only what hangs off blank nodes; the marked statements themselves are in
-    the evidence graph, reified, with their level and reason."""
+    """The triples for formats without named graphs: every statement of the sourced and descriptive
+    graphs and none of the marked graphs, whose statements the evidence graph holds reified, with their
+    level and reason (and a copy of a blank-node object)."""
     unique = set()
     for quad in quads:
-        if quad.graph_name in marked_graphs and isinstance(quad.subject, ox.NamedNode):
+        if quad.graph_name in marked_graphs:
             continue
         unique.add((quad.subject, quad.predicate, quad.object))
     return sorted((ox.Triple(*t) for t in unique), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
@@ -321,6 +342,26 @@ def honest_triples(quads: Iterable[ox.Quad], marked_graphs: set[ox.NamedNode]) -
 # Every reified statement of a dataset, for a store whose index of them must be read over the protocol.
 REIFIED_STATEMENTS = f"""CONSTRUCT {{ ?statement ?p ?o }} WHERE {{ GRAPH ?g {{
     ?statement <{_RDF}type> <{_RDF}Statement> ; <{_RDF}subject> [] ; ?p ?o }} }}"""
+
+
+_BLANK = ox.BlankNode("any-blank-object")
+
+
+def _key(subject: object, predicate: object, obj: object) -> Key:
+    """Blank nodes differ between the store and the evidence graph's copy: any blank object matches."""
+    return (subject, predicate, _BLANK if isinstance(obj, ox.BlankNode) else obj)  # type: ignore[return-value]
+
+
+def _with_blank_objects(
+    store: ox.Store, triples: list[ox.Triple], graph: ox.NamedNode | ox.DefaultGraph
+) -> list[ox.Triple]:
+    found, todo = list(triples), [t.object for t in triples if isinstance(t.object, ox.BlankNode)]
+    while todo:
+        for quad in store.quads_for_pattern(todo.pop(), None, None, graph):  # type: ignore[arg-type]
+            found.append(quad.triple)
+            if isinstance(quad.object, ox.BlankNode):
+                todo.append(quad.object)
+    return found
 
 
 class MarkedIndex:
@@ -341,8 +382,8 @@ class MarkedIndex:
             parts = {t.predicate: t.object for t in triples}
             if SUBJECT not in parts or PREDICATE not in parts or OBJECT not in parts:
                 continue
-            key: Key = (parts[SUBJECT], parts[PREDICATE], parts[OBJECT])  # type: ignore[assignment]
-            nodes.setdefault(key, []).extend(triples)
+            key = _key(parts[SUBJECT], parts[PREDICATE], parts[OBJECT])
+            nodes.setdefault(key, []).extend(_with_blank_objects(store, triples, typed.graph_name))  # type: ignore[arg-type]
             level = parts.get(EVIDENCE)
             if isinstance(level, ox.NamedNode) and level.value.endswith("/def/evidence/belegt"):
                 asserted.add(key)
@@ -355,7 +396,7 @@ class MarkedIndex:
         """The triples as they are, except that a marked statement comes as its reified statement."""
         given: set[Key] = set()
         for triple in triples:
-            key: Key = (triple.subject, triple.predicate, triple.object)  # type: ignore[assignment]
+            key = _key(triple.subject, triple.predicate, triple.object)
             reified = self._nodes.get(key)
             if reified is None or key in self._asserted:
                 yield triple

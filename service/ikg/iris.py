@@ -27,6 +27,7 @@ ENTITY_CLASSES = (
     "goal",
     "place",
     "report",
+    "statement",  # a reified statement of the evidence graph, made by the build
 )
 
 
