@@ -135,6 +135,8 @@ class _Triples:
             self.reasons[key] = [r for r in notes if isinstance(r, ox.Literal)]
 
     def _add(self, subject: Term, predicate: str, obj: Term) -> None:
+        if (predicate, obj) in self.out[subject]:  # a sourced statement whose source note is reified too
+            return
         self.out[subject].append((predicate, obj))
         self.into[obj].append((subject, predicate))
 
