@@ -28,6 +28,8 @@ ENTITY_CLASSES = (
     "place",
     "report",
     "statement",  # a reified statement of the evidence graph, made by the build
+    "dataset",  # a Data Cube dataset of the statistics
+    "observation",  # one figure of the statistics
 )
 
 
