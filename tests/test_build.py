@@ -28,8 +28,9 @@ def _manifest(dist: Path) -> dict:
     return json.loads((dist / "manifest.json").read_text(encoding="utf-8"))
 
 
-def test_build_prints_counts_per_class() -> None:
-    result = run_ikg("build", "--lang", "en", "--dist", "/tmp/ikg-test-dist-counts")
+def test_build_prints_counts_per_class(tmp_path: Path) -> None:
+    # A fresh folder: a fixed one is shared with other runs, whose build the shrink guard would defend.
+    result = run_ikg("build", "--lang", "en", "--dist", str(tmp_path / "dist"))
     assert "measures: 66" in result.stdout
     assert "action fields: 8" in result.stdout
     assert "organisations: 84" in result.stdout
