@@ -24,7 +24,7 @@ QUERSCHNITT = f"{BASE}id/action-field/querschnitt"
 # Defined by the helper that edits graph/organisations.trig and graph/concept.trig (issue 14's conventions):
 # until that branch is merged, the links to them (an operator, action fields) are the only problems this
 # file may show; once they are described anywhere, nothing is excused.
-ELSEWHERE = {f"{ORG}raa": f"{IKG}operator", QUERSCHNITT: f"{IKG}actionField"}
+ELSEWHERE = {f"{ORG}raa": "ikg:operator", QUERSCHNITT: "ikg:actionField"}
 PREFIXES = (
     f"PREFIX ikg: <{IKG}> PREFIX m: <{M}> PREFIX o: <{ORG}> PREFIX p: <{P}> PREFIX rdf: <{RDF}> "
     "PREFIX dct: <http://purl.org/dc/terms/> PREFIX dcat: <http://www.w3.org/ns/dcat#> "
@@ -108,7 +108,7 @@ def test_rucksack_groups_of_2011_are_funded_by_lions_club_not_the_laki_dossier_s
     assert _ask(
         store,
         f"ASK {{ GRAPH <{BASE}graph/measures> {{ m:rucksack-und-griffbereit schema:funding ?g . "
-        "?g schema:funder o:lions-club-rhenania }} }",
+        "?g schema:funder o:lions-club-rhenania } }",
     )
 
 
@@ -181,3 +181,131 @@ def test_the_partners_of_rheindorferleben_are_those_the_dossier_names_for_cooper
         f"{ORG}{o}"
         for o in ("marokkanischer-moscheenverein", "wohnungsgesellschaft-leverkusen", "diakonisches-werk-leverkusen")
     } | {f"{ORG}jobcenter-agl"}
+
+
+# --- dates: documented years are not running periods -------------------------------------------------
+
+
+def _documented(store: ox.Store, slug: str, graph: str = "measures") -> set[str]:
+    return _values(store, f"SELECT ?y WHERE {{ GRAPH <{BASE}graph/{graph}> {{ m:{slug} ikg:documentedIn ?y }} }}")
+
+
+DOCUMENTED_YEARS = {
+    5: ("kommunales-integrationsmanagement", {"2020", "2021", "2022"}),
+    14: ("massnahmenpaket-weiterleitung", {"2024", "2025"}),
+    34: ("leverkusener-modell", {"2000", "2002", "2016"}),
+    45: ("deutschkurse-katholisches-bildungswerk", {"2015", "2016"}),
+    50: ("awo-fluechtlingsarbeit", {"2015", "2016"}),
+    58: ("integrationsrat-arbeitskreise-und-magazin-vielfalt", {"2009", "2012"}),
+    66: ("einbuergerung-personalaufstockung", {"2023", "2024"}),
+}
+
+
+@pytest.mark.parametrize("row", sorted(DOCUMENTED_YEARS), ids=[f"dossier_s3_row_{r}" for r in sorted(DOCUMENTED_YEARS)])
+def test_status_years_are_documented_years_not_a_running_period(store, row: int) -> None:
+    slug, years = DOCUMENTED_YEARS[row]
+    assert _documented(store, slug) == years
+    assert not _ask(store, f"ASK {{ m:{slug} dct:temporal ?period }}")
+
+
+def test_every_documented_year_is_typed_as_a_year_month_or_day(store) -> None:
+    datatypes = {
+        row[0].datatype.value
+        for row in store.query(PREFIXES + "SELECT ?y WHERE { ?m ikg:documentedIn ?y }", use_default_graph_as_union=True)
+    }
+    assert datatypes <= {f"http://www.w3.org/2001/XMLSchema#{t}" for t in ("gYear", "gYearMonth", "date")}
+
+
+def test_kita_schule_working_group_year_is_uncertain_like_its_council_decision_dossier_s3_row_25(store) -> None:
+    slug = "arbeitsgruppe-integrationsprojekte-kita-schule"
+    assert _documented(store, slug) == set()
+    assert _documented(store, slug, "uncertain") == {"2017"}
+    assert not _ask(store, f"ASK {{ m:{slug} dct:date ?d }}")
+
+
+def test_dct_date_is_left_only_for_the_dates_of_events_and_editions_dossier_s3_rows_12_17_28(store) -> None:
+    dated = _values(store, "SELECT ?m WHERE { ?m a ikg:Measure ; dct:date ?d }")
+    assert dated == {f"{M}{s}" for s in ("ehrenamtstreffen-was-tun-bei-diskriminierung", "wegweiser-integration")} | {
+        f"{M}integrationskonferenz"
+    }
+
+
+def test_the_conference_is_not_said_to_have_founded_migrami_dossier_s1_1_2007(store) -> None:
+    assert not _ask(
+        store, 'ASK { m:integrationskonferenz dct:description ?d FILTER(CONTAINS(LCASE(STR(?d)), "migrami")) }'
+    )
+
+
+# --- marks: every uncertain or inferred statement of a measure carries the dossier's reason ------------
+
+
+def test_every_marked_statement_of_a_measure_has_its_reason_and_dossier_row(store) -> None:
+    unexplained = store.query(
+        PREFIXES
+        + f"""SELECT ?s ?p WHERE {{
+            VALUES ?g {{ <{BASE}graph/uncertain> <{BASE}graph/inferred> }}
+            GRAPH ?g {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), "{M}")) }}
+            FILTER NOT EXISTS {{ GRAPH ?g {{
+                ?note a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; ikg:reason ?why ;
+                      prov:wasDerivedFrom ?row .
+                FILTER(LANG(?why) = "en" && STRSTARTS(STR(?row), "{BASE}project/dossier#"))
+                OPTIONAL {{ ?note rdf:object ?only }}
+                FILTER(!BOUND(?only) || ?only = ?o)
+            }} }}
+        }}"""
+    )
+    assert [(row["s"].value, row["p"].value) for row in unexplained] == []
+
+
+def test_no_measure_keeps_its_uncertainty_in_a_scope_note(store) -> None:
+    assert not _ask(store, "ASK { ?m a ikg:Measure ; skos:scopeNote ?note }")
+
+
+def test_jugend_staerken_bruecken_operator_is_uncertain_with_the_dossiers_words_dossier_s3_row_48(store) -> None:
+    slug = "m:jugend-staerken-bruecken-in-die-eigenstaendigkeit"
+    assert not _ask(store, f"ASK {{ GRAPH <{BASE}graph/measures> {{ {slug} ikg:operator ?o }} }}")
+    assert _ask(
+        store,
+        f"ASK {{ GRAPH <{BASE}graph/uncertain> {{ {slug} ikg:operator o:stadt-leverkusen . "
+        f"?n rdf:subject {slug} ; rdf:predicate ikg:operator ; ikg:reason ?why "
+        'FILTER(CONTAINS(STR(?why), "operator detail uncertain")) } }',
+    )
+
+
+@pytest.mark.parametrize(
+    ("slug", "words"),
+    [
+        ("integration-durch-sport-vfl", "inferred from Stützpunktverein status"),
+        ("servicestelle-antidiskriminierungsarbeit", "funding inferred from the programme"),
+    ],
+    ids=["dossier_s3_row_59", "dossier_s3_row_33"],
+)
+def test_inferred_funders_carry_the_dossiers_reason(store, slug: str, words: str) -> None:
+    assert _ask(
+        store,
+        f"ASK {{ GRAPH <{BASE}graph/inferred> {{ m:{slug} schema:funder ?p . "
+        f"?n rdf:subject m:{slug} ; rdf:predicate schema:funder ; rdf:object ?p ; ikg:reason ?why "
+        f'FILTER(CONTAINS(STR(?why), "{words}")) }} }}',
+    )
+
+
+@pytest.mark.parametrize(
+    ("slug", "words"),
+    [
+        ("integration-point", "start date is not recorded"),
+        ("jugend-staerken-im-quartier", "No date is stated"),
+        ("soziale-stadt-rheindorf-nord", "details of the programme are not verified"),
+    ],
+    ids=["dossier_s3_row_39", "dossier_s3_row_47", "dossier_s3_row_42"],
+)
+def test_what_the_sources_do_not_record_is_said_in_the_sourced_description(store, slug: str, words: str) -> None:
+    assert _ask(
+        store,
+        f"ASK {{ GRAPH <{BASE}graph/measures> {{ m:{slug} dct:description ?d "
+        f'FILTER(CONTAINS(STR(?d), "{words}")) }} }}',
+    )
+
+
+def test_anti_discrimination_officers_start_year_is_uncertain_dossier_s3_row_32(store) -> None:
+    assert _documented(store, "antidiskriminierungsbeauftragte", "uncertain") == {"2023", "2024"}
+    assert _documented(store, "antidiskriminierungsbeauftragte") == set()
