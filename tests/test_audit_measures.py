@@ -5,6 +5,7 @@ Row numbers are those of the dossier's section 3 table (../shared/sources/leverk
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -15,6 +16,7 @@ from ikg.build import check
 from conftest import BASE, FIXTURES, ROOT
 
 MINIMAL = (FIXTURES / "minimal.trig").read_text(encoding="utf-8")
+DOSSIER = Path(os.environ.get("IKG_SHARED", ROOT.parent / "shared")) / "sources" / "leverkusen-dossier.md"
 M = f"{BASE}id/measure/"
 ORG = f"{BASE}id/organisation/"
 P = f"{BASE}id/programme/"
@@ -309,3 +311,72 @@ def test_what_the_sources_do_not_record_is_said_in_the_sourced_description(store
 def test_anti_discrimination_officers_start_year_is_uncertain_dossier_s3_row_32(store) -> None:
     assert _documented(store, "antidiskriminierungsbeauftragte", "uncertain") == {"2023", "2024"}
     assert _documented(store, "antidiskriminierungsbeauftragte") == set()
+
+
+# --- the editors' filing: currency, the cross-cutting concept, their own German titles ------------------
+
+
+def test_every_measure_has_one_currency_and_only_in_the_editorial_graph(store) -> None:
+    rows = store.query(PREFIXES + "SELECT ?m ?g WHERE { GRAPH ?g { ?m ikg:currency ?c } }")
+    filed = [(row["m"].value, row["g"].value) for row in rows]
+    assert {g for _, g in filed} == {f"{BASE}graph/editorial"}
+    assert len(filed) == len({m for m, _ in filed}) == 66
+
+
+HISTORICAL = {
+    26: "rucksack-und-griffbereit",
+    36: "betreuungskonzept-gefluechtete-2015",
+    44: "caritas-fluechtlingsbetreuung-cafe-international",
+    45: "deutschkurse-katholisches-bildungswerk",
+    50: "awo-fluechtlingsarbeit",
+    60: "willkommen-im-fussball-fit-nach-vorn",
+}
+
+
+@pytest.mark.parametrize("row", sorted(HISTORICAL), ids=[f"dossier_s3_row_{r}" for r in sorted(HISTORICAL)])
+def test_items_of_2011_and_2015_or_that_ended_are_filed_as_historical(store, row: int) -> None:
+    assert _ask(store, f"ASK {{ m:{HISTORICAL[row]} ikg:currency <{BASE}def/currency/historisch> }}")
+
+
+def test_measures_documented_for_2024_are_filed_as_current_dossier_s3_rows_2_11_19(store) -> None:
+    for slug in ("statusbericht-bestandsaufnahme", "sprechstunde-ehrenamt-und-integration", "einstieg-in"):
+        assert _ask(store, f"ASK {{ m:{slug} ikg:currency <{BASE}def/currency/aktuell> }}")
+
+
+CROSS_CUTTING = {
+    1: "integrationskonzept-steuerung",
+    2: "statusbericht-bestandsaufnahme",
+    5: "kommunales-integrationsmanagement",
+    16: "integrationsportal",
+    17: "wegweiser-integration",
+    18: "willkommensordner-und-uebersetzungen",
+    29: "netzwerk-migrami",
+    32: "antidiskriminierungsbeauftragte",
+    33: "servicestelle-antidiskriminierungsarbeit",
+    66: "einbuergerung-personalaufstockung",
+}
+
+
+def test_the_ten_measures_the_dossier_files_x_are_cross_cutting_in_the_editorial_graph_dossier_s3_field_x(
+    store,
+) -> None:
+    filed = _values(
+        store, f"SELECT ?m WHERE {{ GRAPH <{BASE}graph/editorial> {{ ?m ikg:actionField <{QUERSCHNITT}> }} }}"
+    )
+    assert filed == {f"{M}{slug}" for slug in CROSS_CUTTING.values()}
+
+
+def test_german_titles_in_the_sourced_graph_are_verbatim_in_the_dossier(store) -> None:
+    if not DOSSIER.exists():
+        pytest.fail(f"the dossier is not at {DOSSIER}; set IKG_SHARED to the shared folder")
+    text = DOSSIER.read_text(encoding="utf-8")
+    rows = store.query(
+        PREFIXES + f"SELECT ?l WHERE {{ GRAPH <{BASE}graph/measures> {{ ?m a ikg:Measure ; skos:prefLabel ?l "
+        'FILTER(LANG(?l) = "de") } }'
+    )
+    assert [row["l"].value for row in rows if row["l"].value not in text] == []
+
+
+def test_the_portal_and_the_guide_are_works_as_well_as_activities_dossier_s3_rows_16_17(store) -> None:
+    for slug in ("integrationsportal", "wegweiser-integration"):
+        assert _ask(store, f"ASK {{ GRAPH <{BASE}graph/measures> {{ m:{slug} a schema:CreativeWork , ikg:Measure }} }}")
