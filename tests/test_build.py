@@ -99,9 +99,10 @@ def test_failed_build_leaves_the_previous_dist_untouched(project: Path) -> None:
     assert run_ikg("build", "--root", str(project), "--dist", str(dist)).returncode == 0
     before = {p.name: p.read_bytes() for p in dist.iterdir()}
     measures = project / "graph" / "measures.trig"
-    measures.write_text(
-        measures.read_text(encoding="utf-8").replace("ikg:operator o:job-service-leverkusen ;", ""), encoding="utf-8"
+    broken = measures.read_text(encoding="utf-8").replace(
+        "ikg:operator o:job-service-leverkusen ;", "ikg:operator p:komm-an-nrw ;"
     )
+    measures.write_text(broken, encoding="utf-8")
     result = run_ikg("build", "--root", str(project), "--dist", str(dist))
     assert result.returncode == 1
     assert "ikg:operator" in result.stdout

@@ -107,10 +107,10 @@ def test_a_file_is_checked_together_with_the_project_graph(tmp_path: Path) -> No
 
 
 def test_reference_engine_gives_the_same_verdict(tmp_path: Path) -> None:
-    path = _broken(tmp_path, "        ikg:operator o:t-stadt ;", "")
+    path = _broken(tmp_path, "        ikg:operator o:t-stadt ;", "        ikg:operator p:t-programm ;")
     result = run_ikg("validate", "--alone", "--engine", "pyshacl", "--lang", "en", str(path))
     assert result.returncode == 1
-    assert "operator (ikg:operator) is missing" in result.stdout
+    assert "the operator is not an organisation (org:Organization)" in result.stdout
 
 
 def test_warnings_are_shown_but_do_not_fail(project: Path) -> None:

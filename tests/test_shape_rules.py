@@ -108,14 +108,6 @@ CASES = [
         "dangling link",
     ),
     (
-        "operator-missing",
-        "        ikg:operator o:t-stadt ;",
-        "",
-        M,
-        "ikg:operator",
-        "operator (ikg:operator) is missing",
-    ),
-    (
         "operator-not-an-organisation",
         "        ikg:operator o:t-stadt ;",
         "        ikg:operator p:t-programm ;",
