@@ -15,7 +15,15 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.staticfiles import StaticFiles
 
-from . import clients, dereference, query_inspection, query_page, service_description, sparql_protocol
+from . import (
+    clients,
+    dereference,
+    evidence_switch,
+    query_inspection,
+    query_page,
+    service_description,
+    sparql_protocol,
+)
 from .backends import QueryBackend, backend_for
 from .formats import GRAPH_TYPES, TABLE_TYPES, requested_format, result_formats
 from .http_edge import ServiceApp
@@ -23,6 +31,7 @@ from .named_queries import NamedQuery, ParameterError
 from .negotiation import choose
 from .operations import PublicCors
 from .published import Published
+from .query_rows import QueryFailedError
 from .query_workers import QueryJob, QueryOutcome
 from .reload import Reloader, ReloadLog
 from .responses import (
@@ -229,9 +238,16 @@ def create_app(settings: Settings) -> FastAPI:
         except ProtocolError as problem:
             return error(problem.status, problem.message)
         requested = request.query_params.getlist("format")
-        if "html" in requested or (not requested and _prefers_page(request)):
+        # The query page reads every graph, so a request for the sourced-only preset is answered as data.
+        if parsed.evidence is None and ("html" in requested or (not requested and _prefers_page(request))):
             return await query_page.render(request, publication, parsed.query)
-        return await publication.answer(request, parsed.query, parsed.default_graphs, parsed.named_graphs)
+        default, named = parsed.default_graphs, parsed.named_graphs
+        if parsed.evidence:
+            try:
+                default = named = await evidence_switch.dataset(publication, parsed.evidence)
+            except QueryFailedError as failed:
+                return failed.response
+        return await publication.answer(request, parsed.query, default, named)
 
     async def describe_service(request: Request) -> Response:
         chosen = choose(request.headers.get("accept"), DESCRIPTION_TYPES)

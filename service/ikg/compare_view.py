@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import partial
 
+from . import evidence_switch
 from .page_work import off_loop
 from .query_rows import Row, query_rows
 
@@ -41,6 +42,7 @@ WORDS = {
         "gained": "nachher",
         "goal": "Ziel",
         "none": "keine",
+        "all": "alle",
         "operator": "Träger",
         "partner": "Partner",
         "funding": "Förderung",
@@ -49,6 +51,10 @@ WORDS = {
         "data": "Daten und Abfragen",
         "stand": "Stand der Daten",
         "version": "Graph-Version",
+        "sourced": "belegt",
+        "editorial": "redaktionell u. a.",
+        "coverage_note": "Je Ausgabe: alle Maßnahmen, die dem Ziel dienen (davon belegt verknüpft / nur "
+        "redaktionell, unsicher oder erschlossen).",
     },
     "en": {
         "title": "Report editions compared",
@@ -69,6 +75,7 @@ WORDS = {
         "gained": "after",
         "goal": "Goal",
         "none": "none",
+        "all": "all",
         "operator": "operator",
         "partner": "partner",
         "funding": "funding",
@@ -77,6 +84,10 @@ WORDS = {
         "data": "Data and queries",
         "stand": "Data as of",
         "version": "graph version",
+        "sourced": "sourced",
+        "editorial": "editorial etc.",
+        "coverage_note": "Per edition: all measures serving the goal (of them with a sourced link / with an "
+        "editorial, uncertain or inferred link only).",
     },
 }
 
@@ -104,6 +115,7 @@ class CompareView:
     changed: list[Change] = field(default_factory=list)
     coverage: list[Row] = field(default_factory=list)
     rows: list[Row] = field(default_factory=list)
+    evidence: str = evidence_switch.ALL
 
     @property
     def comparable(self) -> bool:
@@ -120,16 +132,20 @@ def _edition(editions: list[Row], year: str | None, default: Row) -> Row:
     raise UnknownEditionError(f"no report edition {year!r} in the graph; editions: {known}")
 
 
-async def build(publication, from_year: str | None, to_year: str | None) -> CompareView:  # type: ignore[no-untyped-def]
-    editions = await query_rows(publication, "report-editions")
-    view = CompareView(editions)
+async def build(  # type: ignore[no-untyped-def]
+    publication, from_year: str | None, to_year: str | None, evidence: str = evidence_switch.ALL
+) -> CompareView:
+    """The comparison, over the sourced graphs alone if asked."""
+    within = await evidence_switch.dataset(publication, evidence)
+    editions = await query_rows(publication, "report-editions", within)
+    view = CompareView(editions, evidence=evidence)
     if not view.comparable:
         return view
     view.start = _edition(editions, from_year, editions[-2])
     view.end = _edition(editions, to_year, editions[-1])
     bounds = {"from": view.start["report"], "to": view.end["report"]}
-    view.rows = await query_rows(publication, "compare-editions", **bounds)
-    view.coverage = await query_rows(publication, "compare-goal-coverage", **bounds)
+    view.rows = await query_rows(publication, "compare-editions", within, **bounds)
+    view.coverage = await query_rows(publication, "compare-goal-coverage", within, **bounds)
     return await off_loop(partial(_sort_changes, view, publication.settings.public_base))
 
 
@@ -161,6 +177,7 @@ def as_json(view: CompareView) -> dict:
         return [{"iri": iri, "label": label} for iri, label in items]
 
     return {
+        "evidence": view.evidence,
         "editions": [{"report": e["report"], "year": e["year"], "measures": int(e["measures"])} for e in view.editions],
         "comparable": view.comparable,
         "from": view.start["year"] if view.start else None,
@@ -183,10 +200,18 @@ def as_json(view: CompareView) -> dict:
                 "label": r.get("goalLabel", r["goal"]),
                 "before": int(r["measuresBefore"]),
                 "after": int(r["measuresAfter"]),
+                "before_by_link": _split(r, "Before"),
+                "after_by_link": _split(r, "After"),
             }
             for r in view.coverage
         ],
     }
+
+
+def _split(row: Row, when: str) -> dict[str, int]:
+    """An edition's measures serving a goal, by whether a sourced graph states the link or only a marked one."""
+    sourced = int(row[f"sourcedLinks{when}"])
+    return {"sourced": sourced, "editorial_or_marked": int(row[f"measures{when}"]) - sourced}
 
 
 TABLES = ("measures", "goals")
@@ -194,8 +219,17 @@ TABLES = ("measures", "goals")
 
 def table(view: CompareView, name: str) -> tuple[list[str], list[list[object]]]:
     if name == "goals":
-        return ["goal", "label", "measures_before", "measures_after"], [
-            [r["goal"], r.get("goalLabel", ""), int(r["measuresBefore"]), int(r["measuresAfter"])]
+        header = ["goal", "label", "measures_before", "measures_after"]
+        header += ["sourced_before", "editorial_or_marked_before", "sourced_after", "editorial_or_marked_after"]
+        return header, [
+            [
+                r["goal"],
+                r.get("goalLabel", ""),
+                int(r["measuresBefore"]),
+                int(r["measuresAfter"]),
+                *_split(r, "Before").values(),
+                *_split(r, "After").values(),
+            ]
             for r in view.coverage
         ]
     return ["change", "measure", "label", "property", "value", "value_label"], [

@@ -10,20 +10,25 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import partial
 
+from . import evidence_switch
 from .charts import BarChart, bar_chart
 from .page_work import off_loop
+from .pages import MARKED_GRAPHS
 from .query_rows import Row, query_rows
 
 QUERIES = (
     "concept-links",
     "goal-coverage",
     "measures-per-action-field",
+    "measures-cross-cutting",
     "measures-unfiled",
     "action-field-actors",
     "report-editions",
     "edition-measures-per-action-field",
 )
-LINK_KINDS = ("sourced", "editorial", "uncertain", "inferred")
+# A link is sourced, or marked by the graph that alone states it: the marked graphs' names are the kinds.
+LINK_KINDS = ("sourced", *MARKED_GRAPHS)
+CURRENCY = "https://ikg.example/leverkusen/def/currency/"
 WORDS = {
     "de": {
         "title": "Integrationskonzept: Ziele und Maßnahmen",
@@ -74,6 +79,26 @@ WORDS = {
         "sources": "Jede Aussage trägt ihre öffentliche Quelle auf der Seite der Ressource.",
         "all": "alle",
         "none": "keine",
+        "of_them": "davon",
+        "current": "aktuell",
+        "historical": "historisch",
+        "currency_note": "„aktuell“ und „historisch“ ordnet die Redaktion nach den belegten Jahren ein (historisch: "
+        "jüngster Beleg vor 2020 oder beendet); historische Maßnahmen zählen nicht als aktuell.",
+        "served_sourced": "mit belegter Maßnahme",
+        "served_editorial": "nur redaktionell zugeordnet",
+        "letter_inferred": "* Buchstabe erschlossen: die Quellen nennen den Buchstaben dieses Handlungsfelds nicht, "
+        "die Verfasser des Dossiers haben ihn abgeleitet.",
+        "cross_cutting": "Querschnitt / strukturell",
+        "cross_cutting_note": "Maßnahmen, die die Redaktion keinem einzelnen Handlungsfeld, sondern dem Querschnitt "
+        "zuordnet (eine redaktionelle Einordnung außerhalb des Konzepts; im Dossier „X“).",
+        "evidence_note": "Jede Zahl trennt belegte Zuordnungen (eine Quelle nennt sie) von redaktionellen (die "
+        "Redaktion hat sie gezogen); „nur belegte Aussagen“ rechnet alle Zahlen allein aus den belegten Graphen.",
+        "chart_measures_split": "Gestapeltes Balkendiagramm: je Handlungsfeld die Maßnahmen mit belegter Zuordnung "
+        "(dunkel, voll) und mit nur redaktioneller, unsicherer oder erschlossener Zuordnung (hell, gestrichelt); die "
+        "Zahl rechts: belegt / alle. Dieselben Zahlen stehen in der Tabelle „Handlungsfelder“.",
+        "chart_coverage_split": "Gestapeltes Balkendiagramm: je Handlungsfeld die Ziele mit einer belegten Maßnahme, "
+        "die Ziele mit nur redaktionell zugeordneten Maßnahmen und die offenen Ziele; dieselben Zahlen stehen in der "
+        "Tabelle „Handlungsfelder“.",
     },
     "en": {
         "title": "Integration concept: goals and measures",
@@ -122,8 +147,34 @@ WORDS = {
         "sources": "Every statement carries its public source on the resource's page.",
         "all": "all",
         "none": "none",
+        "of_them": "of them",
+        "current": "current",
+        "historical": "historical",
+        "currency_note": '"Current" and "historical" are the editors\' filing by the documented years (historical: '
+        "latest evidence before 2020, or ended); historical measures do not count as current.",
+        "served_sourced": "with a sourced measure",
+        "served_editorial": "editorial links only",
+        "letter_inferred": "* Letter inferred: the sources do not give this action field's letter; the dossier's "
+        "compilers derived it.",
+        "cross_cutting": "Cross-cutting / structural",
+        "cross_cutting_note": "Measures the editors file under no single action field but as cross-cutting (an "
+        'editorial filing outside the concept; "X" in the dossier).',
+        "evidence_note": "Every number separates sourced links (a source states them) from editorial ones (the "
+        'editors drew them); "sourced statements only" recomputes every number from the sourced graphs alone.',
+        "chart_measures_split": "Stacked bar chart: per action field the measures with a sourced link (dark, solid) "
+        "and with an editorial, uncertain or inferred link only (light, dashed); the number on the right: sourced / "
+        'all. The same numbers are in the table "Action fields".',
+        "chart_coverage_split": "Stacked bar chart: per action field the goals served by a sourced measure, the goals "
+        'served by editorial links only, and the open goals; the same numbers are in the table "Action fields".',
     },
 }
+
+
+def currency_of(iri: str | None) -> str | None:
+    """The editors' currency filing as a word of the twins: current, historical, or None when not filed."""
+    if not iri:
+        return None
+    return {"aktuell": "current", "historisch": "historical"}.get(iri.rsplit("/", 1)[-1], iri)
 
 
 @dataclass(frozen=True)
@@ -131,6 +182,7 @@ class LinkedMeasure:
     iri: str
     label: str
     link: str
+    currency: str | None = None
 
 
 @dataclass
@@ -143,6 +195,10 @@ class GoalView:
     @property
     def served(self) -> bool:
         return bool(self.measures)
+
+    @property
+    def served_by_source(self) -> bool:
+        return any(m.link == "sourced" for m in self.measures)
 
     def count(self, link: str) -> int:
         return sum(m.link == link for m in self.measures)
@@ -161,8 +217,14 @@ class FieldView:
     notation: str
     label: str
     measures: int = 0
+    links: dict[str, int] = field(default_factory=dict)  # measures by the kind of their link to this field
+    current: int = 0
+    historical: int = 0
+    notation_link: str = "sourced"
+    cross_cutting: bool = False
     goals: list[GoalView] = field(default_factory=list)
     actors: dict[str, list[Actor]] = field(default_factory=dict)
+    listed: list[LinkedMeasure] = field(default_factory=list)  # the measures themselves, for cross-cutting filings
 
     @property
     def served_goals(self) -> int:
@@ -172,20 +234,41 @@ class FieldView:
     def unserved_goals(self) -> int:
         return len(self.goals) - self.served_goals
 
+    @property
+    def sourced_goals(self) -> int:
+        return sum(g.served_by_source for g in self.goals)
+
+    @property
+    def letter(self) -> str:
+        """The notation as shown: an inferred or otherwise unsourced letter carries a star (see the legend)."""
+        if not self.notation:
+            return ""
+        return self.notation if self.notation_link == "sourced" else f"{self.notation}*"
+
+    @property
+    def unsourced(self) -> int:
+        return self.measures - self.links.get("sourced", 0)
+
 
 @dataclass
 class ConceptView:
     fields: list[FieldView]
+    cross_cutting: list[FieldView]
     overall_goals: list[GoalView]
-    without_goal: list[tuple[str, str]]
-    without_field: list[tuple[str, str]]
+    without_goal: list[LinkedMeasure]
+    without_field: list[LinkedMeasure]
     editions: list[Row]
     edition_counts: list[Row]
+    evidence: str
     charts: list[BarChart]
 
     @property
     def goals(self) -> list[GoalView]:
         return [g for f in self.fields for g in f.goals] + self.overall_goals
+
+    @property
+    def inferred_letters(self) -> bool:
+        return any(f.letter.endswith("*") for f in self.fields)
 
     def totals(self) -> dict[str, int]:
         goals = self.goals
@@ -198,25 +281,54 @@ class ConceptView:
             "measures_without_action_field": len(self.without_field),
         }
 
+    def by_evidence(self) -> dict[str, object]:
+        """The totals split by how each link is known, and by the editors' currency filing."""
+        links = [m for g in self.goals for m in g.measures]
+        return {
+            "action_field_links": {k: sum(f.links.get(k, 0) for f in self.fields) for k in LINK_KINDS},
+            "goal_links": {k: sum(m.link == k for m in links) for k in LINK_KINDS},
+            "served_goals_sourced": sum(g.served_by_source for g in self.goals),
+            "measures_cross_cutting": sum(f.measures for f in self.cross_cutting),
+            "inferred_letters": [f.notation for f in self.fields if f.notation and f.notation_link != "sourced"],
+        }
 
-async def build(publication, lang: str) -> ConceptView:  # type: ignore[no-untyped-def]
-    """Runs the view's named queries and assembles their answers into one model."""
-    rows = {name: await query_rows(publication, name, lang=lang) for name in QUERIES}
-    return await off_loop(partial(_assemble, rows, lang))
+
+async def build(publication, lang: str, evidence: str = evidence_switch.ALL) -> ConceptView:  # type: ignore[no-untyped-def]
+    """Runs the view's named queries, over the sourced graphs alone if asked, and assembles one model."""
+    within = await evidence_switch.dataset(publication, evidence)
+    rows = {name: await query_rows(publication, name, within, lang=lang) for name in QUERIES}
+    return await off_loop(partial(_assemble, rows, lang, evidence))
 
 
-def _assemble(rows: dict[str, list[Row]], lang: str) -> ConceptView:
+def _field(r: Row, names: dict[str, str]) -> FieldView:
+    return FieldView(
+        r["actionField"],
+        r.get("notation", ""),
+        names.get(r["actionField"]) or r["actionFieldLabel"],
+        int(r["measures"]),
+        {k: int(r[k]) for k in LINK_KINDS},
+        int(r["current"]),
+        int(r["historical"]),
+        r.get("notationLink", "sourced"),
+        r["filing"] == "cross-cutting",
+    )
+
+
+def _linked(r: Row) -> LinkedMeasure:
+    return LinkedMeasure(
+        r["measure"], r.get("measureLabel", r["measure"]), r.get("link", ""), currency_of(r.get("currency"))
+    )
+
+
+def _assemble(rows: dict[str, list[Row]], lang: str, evidence: str) -> ConceptView:
     # Counts from measures-per-action-field, names in the page's language from goal-coverage.
     names = {r["actionField"]: r.get("actionFieldLabel", "") for r in rows["goal-coverage"] if "actionField" in r}
-    fields = {
-        r["actionField"]: FieldView(
-            r["actionField"],
-            r.get("notation", ""),
-            names.get(r["actionField"]) or r["actionFieldLabel"],
-            int(r["measures"]),
-        )
-        for r in rows["measures-per-action-field"]
-    }
+    filed = [_field(r, names) for r in rows["measures-per-action-field"]]
+    fields = {f.iri: f for f in filed if not f.cross_cutting}
+    cross_cutting = {f.iri: f for f in filed if f.cross_cutting}
+    for r in rows["measures-cross-cutting"]:
+        if r["concept"] in cross_cutting:
+            cross_cutting[r["concept"]].listed.append(_linked(r))
     goals: dict[str, GoalView] = {}
     for r in rows["concept-links"]:
         goal = goals.get(r["goal"])
@@ -225,7 +337,7 @@ def _assemble(rows: dict[str, list[Row]], lang: str) -> ConceptView:
             if r.get("actionField") in fields:
                 fields[r["actionField"]].goals.append(goal)
         if "measure" in r:
-            goal.measures.append(LinkedMeasure(r["measure"], r.get("measureLabel", r["measure"]), r["link"]))
+            goal.measures.append(_linked(r))
     for r in rows["action-field-actors"]:
         if r["actionField"] in fields:
             actors = fields[r["actionField"]].actors.setdefault(r["role"], [])
@@ -233,13 +345,13 @@ def _assemble(rows: dict[str, list[Row]], lang: str) -> ConceptView:
     unfiled = rows["measures-unfiled"]
     view = ConceptView(
         fields=list(fields.values()),
+        cross_cutting=list(cross_cutting.values()),
         overall_goals=[g for g in goals.values() if g.kind == "overall"],
-        without_goal=[(r["measure"], r.get("measureLabel", r["measure"])) for r in unfiled if r["missing"] == "goal"],
-        without_field=[
-            (r["measure"], r.get("measureLabel", r["measure"])) for r in unfiled if r["missing"] == "action field"
-        ],
+        without_goal=[_linked(r) for r in unfiled if r["missing"] == "goal"],
+        without_field=[_linked(r) for r in unfiled if r["missing"] == "action field"],
         editions=rows["report-editions"],
         edition_counts=rows["edition-measures-per-action-field"],
+        evidence=evidence,
         charts=[],
     )
     view.charts = _charts(view, lang)
@@ -247,33 +359,56 @@ def _assemble(rows: dict[str, list[Row]], lang: str) -> ConceptView:
 
 
 def _field_name(f: FieldView) -> str:
-    return f"{f.notation} – {f.label}" if f.notation else f.label
+    return f"{f.letter} – {f.label}" if f.letter else f.label
 
 
 def _charts(view: ConceptView, lang: str) -> list[BarChart]:
     words = WORDS[lang]
+    filings = [*view.fields, *view.cross_cutting]
     charts = [
         bar_chart(
             "chart-measures",
             words["chart_measures"],
-            words["chart_measures_desc"],
-            [(_field_name(f), [(f.measures, "bar-measures")]) for f in view.fields],
+            words["chart_measures_split"],
+            [
+                (_field_name(f), [(f.links.get("sourced", 0), "bar-sourced"), (f.unsourced, "bar-editorial")])
+                for f in filings
+            ],
+            legend=(
+                ("bar-sourced", words["sourced"]),
+                ("bar-editorial", words["editorial"] + " / " + words["uncertain"] + " / " + words["inferred"]),
+            ),
         ),
         bar_chart(
             "chart-coverage",
             words["chart_coverage"],
-            words["chart_coverage_desc"],
-            [(_field_name(f), [(f.served_goals, "bar-served"), (f.unserved_goals, "bar-open")]) for f in view.fields]
+            words["chart_coverage_split"],
+            [
+                (
+                    _field_name(f),
+                    [
+                        (f.sourced_goals, "bar-served"),
+                        (f.served_goals - f.sourced_goals, "bar-served-editorial"),
+                        (f.unserved_goals, "bar-open"),
+                    ],
+                )
+                for f in view.fields
+            ]
             + [
                 (
                     words["overall"],
                     [
-                        (sum(g.served for g in view.overall_goals), "bar-served"),
+                        (sum(g.served_by_source for g in view.overall_goals), "bar-served"),
+                        (sum(g.served and not g.served_by_source for g in view.overall_goals), "bar-served-editorial"),
                         (sum(not g.served for g in view.overall_goals), "bar-open"),
                     ],
                 )
             ],
-            legend=(("bar-served", words["served"]), ("bar-open", words["unserved"])),
+            legend=(
+                ("bar-served", words["served_sourced"]),
+                ("bar-served-editorial", words["served_editorial"]),
+                ("bar-open", words["unserved"]),
+            ),
         ),
     ]
     if len(view.editions) > 1:
@@ -299,6 +434,23 @@ def _editions_chart(view: ConceptView, words: dict[str, str]) -> BarChart:
     )
 
 
+def _measure(m: LinkedMeasure) -> dict:
+    return {"iri": m.iri, "label": m.label, "link": m.link, "currency": m.currency}
+
+
+def _filing(f: FieldView) -> dict:
+    return {
+        "iri": f.iri,
+        "notation": f.notation,
+        "notation_link": f.notation_link if f.notation else None,
+        "label": f.label,
+        "measures": f.measures,
+        "measures_by_link": {k: f.links.get(k, 0) for k in LINK_KINDS},
+        "current": f.current,
+        "historical": f.historical,
+    }
+
+
 def as_json(view: ConceptView) -> dict:
     def goal(g: GoalView) -> dict:
         return {
@@ -306,19 +458,20 @@ def as_json(view: ConceptView) -> dict:
             "label": g.label,
             "kind": g.kind,
             "served": g.served,
-            "measures": [{"iri": m.iri, "label": m.label, "link": m.link} for m in g.measures],
+            "served_by_source": g.served_by_source,
+            "measures": [_measure(m) for m in g.measures],
         }
 
     return {
+        "evidence": view.evidence,
         "totals": view.totals(),
+        "by_evidence": view.by_evidence(),
         "action_fields": [
             {
-                "iri": f.iri,
-                "notation": f.notation,
-                "label": f.label,
-                "measures": f.measures,
+                **_filing(f),
                 "goals": len(f.goals),
                 "served_goals": f.served_goals,
+                "served_goals_sourced": f.sourced_goals,
                 "unserved_goals": f.unserved_goals,
                 "goal_list": [goal(g) for g in f.goals],
                 "actors": {
@@ -328,37 +481,21 @@ def as_json(view: ConceptView) -> dict:
             }
             for f in view.fields
         ],
+        "cross_cutting": [{**_filing(f), "measure_list": [_measure(m) for m in f.listed]} for f in view.cross_cutting],
         "overall_goals": [goal(g) for g in view.overall_goals],
-        "measures_without_goal": [{"iri": i, "label": label} for i, label in view.without_goal],
-        "measures_without_action_field": [{"iri": i, "label": label} for i, label in view.without_field],
+        "measures_without_goal": [_measure(m) for m in view.without_goal],
+        "measures_without_action_field": [_measure(m) for m in view.without_field],
         "editions": [{"report": e["report"], "year": e["year"], "measures": int(e["measures"])} for e in view.editions],
     }
 
 
-TABLES = ("action-fields", "goals", "links", "unfiled")
+TABLES = ("action-fields", "goals", "links", "unfiled", "cross-cutting")
 
 
 def table(view: ConceptView, name: str) -> tuple[list[str], list[list[object]]]:
     """One of the page's tables as header and rows, for CSV."""
     if name == "action-fields":
-        header = ["action_field", "notation", "label", "measures", "goals", "served_goals", "unserved_goals"]
-        rows: list[list[object]] = [
-            [f.iri, f.notation, f.label, f.measures, len(f.goals), f.served_goals, f.unserved_goals]
-            for f in view.fields
-        ]
-        overall = view.overall_goals
-        rows.append(
-            [
-                "",
-                "",
-                "overall goals",
-                "",
-                len(overall),
-                sum(g.served for g in overall),
-                sum(not g.served for g in overall),
-            ]
-        )
-        return header, rows
+        return _action_field_table(view)
     if name == "goals":
         fields_of = {g.iri: f for f in view.fields for g in f.goals}
         header = ["goal", "label", "kind", "action_field", "served", "measures", *LINK_KINDS]
@@ -375,9 +512,72 @@ def table(view: ConceptView, name: str) -> tuple[list[str], list[list[object]]]:
             for g in view.goals
         ]
     if name == "links":
-        header = ["goal", "goal_label", "measure", "measure_label", "link"]
-        return header, [[g.iri, g.label, m.iri, m.label, m.link] for g in view.goals for m in g.measures]
-    header = ["missing", "measure", "label"]
-    rows = [["goal", i, label] for i, label in view.without_goal]
-    rows += [["action field", i, label] for i, label in view.without_field]
+        header = ["goal", "goal_label", "measure", "measure_label", "link", "currency"]
+        return header, [
+            [g.iri, g.label, m.iri, m.label, m.link, m.currency or ""] for g in view.goals for m in g.measures
+        ]
+    if name == "cross-cutting":
+        header = ["concept", "concept_label", "measure", "measure_label", "link", "currency"]
+        return header, [
+            [f.iri, f.label, m.iri, m.label, m.link, m.currency or ""] for f in view.cross_cutting for m in f.listed
+        ]
+    header = ["missing", "measure", "label", "currency"]
+    rows: list[list[object]] = [["goal", m.iri, m.label, m.currency or ""] for m in view.without_goal]
+    rows += [["action field", m.iri, m.label, m.currency or ""] for m in view.without_field]
+    return header, rows
+
+
+def _action_field_table(view: ConceptView) -> tuple[list[str], list[list[object]]]:
+    header = [
+        "action_field",
+        "filing",
+        "notation",
+        "notation_link",
+        "label",
+        "measures",
+        *(f"measures_{k}" for k in LINK_KINDS),
+        "current",
+        "historical",
+        "goals",
+        "served_goals",
+        "served_goals_sourced",
+        "unserved_goals",
+    ]
+
+    def row(f: FieldView) -> list[object]:
+        return [
+            f.iri,
+            "cross-cutting" if f.cross_cutting else "action field",
+            f.notation,
+            f.notation_link if f.notation else "",
+            f.label,
+            f.measures,
+            *(f.links.get(k, 0) for k in LINK_KINDS),
+            f.current,
+            f.historical,
+            len(f.goals),
+            f.served_goals,
+            f.sourced_goals,
+            f.unserved_goals,
+        ]
+
+    rows = [row(f) for f in [*view.fields, *view.cross_cutting]]
+    overall = view.overall_goals
+    rows.append(
+        [
+            "",
+            "overall goals",
+            "",
+            "",
+            "overall goals",
+            "",
+            *("" for _ in LINK_KINDS),
+            "",
+            "",
+            len(overall),
+            sum(g.served for g in overall),
+            sum(g.served_by_source for g in overall),
+            sum(not g.served for g in overall),
+        ]
+    )
     return header, rows

@@ -13,26 +13,27 @@ from fastapi import FastAPI
 from starlette.requests import Request
 from starlette.responses import Response
 
-from . import compare_view, concept_view
+from . import compare_view, concept_view, evidence_switch
 from .page_work import built, cached
 from .query_rows import QueryFailedError
 from .responses import error, page_format, page_language, render_page
 from .tables import csv_text
 
 OFFERS = ("text/html", "application/json", "text/csv")
-# Builds a view's model for a request, with what its page needs besides; ValueError is the client's mistake.
-Loader = Callable[[Request, str], Awaitable[tuple[Any, dict[str, Any]]]]
+# Builds a view's model for a request and its evidence choice, with what its page needs besides; ValueError is
+# the client's mistake.
+Loader = Callable[[Request, str, str], Awaitable[tuple[Any, dict[str, Any]]]]
 
 
 def add_controlling_routes(app: FastAPI, publication) -> None:  # type: ignore[no-untyped-def]
-    async def load_concept(_request: Request, lang: str) -> tuple[Any, dict[str, Any]]:
-        view = await concept_view.build(publication, lang)
+    async def load_concept(_request: Request, lang: str, evidence: str) -> tuple[Any, dict[str, Any]]:
+        view = await concept_view.build(publication, lang, evidence)
         return view, {"totals": view.totals()}
 
-    async def load_comparison(request: Request, _lang: str) -> tuple[Any, dict[str, Any]]:
+    async def load_comparison(request: Request, _lang: str, evidence: str) -> tuple[Any, dict[str, Any]]:
         years = {k: request.query_params[k] for k in ("from", "to") if request.query_params.get(k)}
-        view = await compare_view.build(publication, years.get("from"), years.get("to"))
-        return view, {"query": urlencode(years) + "&amp;" if years else ""}
+        view = await compare_view.build(publication, years.get("from"), years.get("to"), evidence)
+        return view, {"years": years}
 
     _add_view(app, publication, "/concept", concept_view, "concept.html", load_concept)
     _add_view(app, publication, "/compare", compare_view, "compare.html", load_comparison)
@@ -54,13 +55,17 @@ def _add_view(  # type: ignore[no-untyped-def]
         table = request.query_params.get("table", module.TABLES[0])
         if chosen == "text/csv" and table not in module.TABLES:
             return error(400, f"unknown table {table!r}; the tables are {', '.join(module.TABLES)}")
+        try:
+            evidence = evidence_switch.chosen(request.query_params)
+        except evidence_switch.EvidenceChoiceError as mistake:
+            return error(400, str(mistake))
         # Only the parameters a view reads name its cache entry, so made-up ones cannot crowd the cache.
         asked = tuple(request.query_params.get(name) for name in ("from", "to", "table"))
-        key = (path, chosen, lang, asked, manifest["graph_version"])
+        key = (path, chosen, lang, asked, evidence, manifest["graph_version"])
         body = cached(key)
         if body is None:
             try:
-                view, extra = await load(request, lang)
+                view, extra = await load(request, lang, evidence)
             except QueryFailedError as failed:
                 return failed.response
             except ValueError as mistake:
@@ -79,6 +84,9 @@ def _add_view(  # type: ignore[no-untyped-def]
                     view=view,
                     tables=module.TABLES,
                     queries=module.QUERIES,
+                    switch=evidence_switch.WORDS[lang],
+                    evidence=evidence,
+                    **_links(path, lang, evidence, extra.pop("years", {})),
                     **stand,
                     **extra,
                 )
@@ -89,3 +97,14 @@ def _add_view(  # type: ignore[no-untyped-def]
         return Response(body, media_type=media, headers={"Vary": vary})
 
     app.add_api_route(path, view_route, methods=["GET"], include_in_schema=False)
+
+
+def _links(path: str, lang: str, evidence: str, years: dict[str, str]) -> dict[str, str]:
+    """The query strings the page links with (HTML-escaped by the template): its own choices as a prefix for
+    the twins and the language switch, and the same view under either evidence choice."""
+    own = {**years, **({"evidence": evidence} if evidence != evidence_switch.ALL else {})}
+    return {
+        "own": urlencode(own) + "&" if own else "",
+        "query_all": urlencode({**years, "lang": lang}),
+        "query_sourced": urlencode({**years, "lang": lang, "evidence": evidence_switch.SOURCED}),
+    }

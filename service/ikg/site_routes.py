@@ -9,9 +9,11 @@ from fastapi import FastAPI
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from . import evidence_switch, home_view
 from .index_pages import as_csv, as_json, entries, lists
 from .iris import vocabulary_namespace
 from .page_work import built, cached
+from .query_rows import QueryFailedError
 from .responses import error, page_format, page_language, render_page
 
 WORDS = {
@@ -32,7 +34,8 @@ WORDS = {
         "catalogue": "Datenkatalog (DCAT-AP.de) für Open-Data-Portale",
         "version": "Stand des Graphen:",
         "intro": "Maßnahmen, Organisationen, Förderprogramme, Handlungsfelder und Ziele der Integrationsarbeit der "
-        "Stadt Leverkusen als verknüpfte Daten, jede Aussage mit ihrer öffentlichen Quelle.",
+        "Stadt Leverkusen als verknüpfte Daten, jede Aussage mit ihrer öffentlichen Quelle oder als Einordnung der "
+        "Redaktion gekennzeichnet.",
     },
     "en": {
         "title": "Integration knowledge graph Leverkusen",
@@ -51,7 +54,7 @@ WORDS = {
         "catalogue": "Data catalogue (DCAT-AP.de) for open-data portals",
         "version": "Graph version:",
         "intro": "Measures, organisations, funding programmes, action fields and goals of the City of Leverkusen's "
-        "integration work as linked data, every statement with its public source.",
+        "integration work as linked data, every statement with its public source or marked as the editors' own.",
     },
 }
 COUNT_KEYS = {
@@ -70,7 +73,13 @@ def add_site_routes(app: FastAPI, publication) -> None:  # type: ignore[no-untyp
     async def home(request: Request) -> Response:
         chosen = page_format(request, ("application/json", "text/html"))
         lang = page_language(request)
-        counts = publication.manifest["statistics"]["domain"]
+        try:
+            evidence = evidence_switch.chosen(request.query_params)
+            numbers = await home_view.build(publication, evidence)
+        except evidence_switch.EvidenceChoiceError as mistake:
+            return error(400, str(mistake))
+        except QueryFailedError as failed:
+            return failed.response
         items = [(slug, f"{base}{slug}", listing.titles[lang]) for slug, listing in listings.items()]
         if chosen == "text/html":
             html = render_page(
@@ -78,8 +87,15 @@ def add_site_routes(app: FastAPI, publication) -> None:  # type: ignore[no-untyp
                 base,
                 lang,
                 lists=[(COUNT_KEYS[s], h, n) for s, h, n in items],
-                counts=counts,
+                counts=numbers.counts,
+                numbers=numbers,
                 words=WORDS[lang],
+                home_words=home_view.WORDS[lang],
+                switch=evidence_switch.WORDS[lang],
+                evidence=evidence,
+                own="evidence=sourced&" if evidence == evidence_switch.SOURCED else "",
+                query_all=f"lang={lang}",
+                query_sourced=f"lang={lang}&evidence={evidence_switch.SOURCED}",
                 version=publication.manifest["graph_version"],
             )
             return HTMLResponse(html, headers={"Vary": "Accept, Accept-Language"})
@@ -88,7 +104,7 @@ def add_site_routes(app: FastAPI, publication) -> None:  # type: ignore[no-untyp
                 {
                     "title": WORDS[lang]["title"],
                     "graph_version": publication.manifest["graph_version"],
-                    "counts": counts,
+                    **numbers.as_json(),
                     "lists": {slug: href for slug, href, _ in items},
                     "sparql": f"{base}sparql",
                     "queries": f"{base}queries",

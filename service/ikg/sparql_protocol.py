@@ -7,6 +7,7 @@ from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 
+from .evidence_switch import CHOICES, EvidenceChoiceError
 from .sparql_text import MAX_NESTING, MAX_QUERY_CHARS, shape
 
 FORM = "application/x-www-form-urlencoded"
@@ -26,6 +27,8 @@ class SparqlRequest:
     query: str | None
     default_graphs: tuple[str, ...] | None
     named_graphs: tuple[str, ...] | None
+    # ikg's dataset preset: "sourced" reads the sourced graphs alone (their union as default graph).
+    evidence: str | None = None
 
 
 def _decode_pairs(raw: bytes, where: str) -> list[tuple[str, str]]:
@@ -68,7 +71,23 @@ async def read(request: Request) -> SparqlRequest:
         raise ProtocolError(400, "the query is empty")
     default = values.get("default-graph-uri")
     named = values.get("named-graph-uri")
-    return SparqlRequest(query, tuple(default) if default else None, tuple(named) if named else None)
+    evidence = _evidence(values.get("evidence"), bool(default or named))
+    return SparqlRequest(query, tuple(default) if default else None, tuple(named) if named else None, evidence)
+
+
+def _evidence(given: list[str] | None, has_dataset: bool) -> str | None:
+    """The dataset preset asked for; it names the dataset itself, so it cannot be combined with another."""
+    if given is None:
+        return None
+    if len(given) > 1:
+        raise ProtocolError(400, "the request has more than one 'evidence' parameter; send at most one")
+    if given[0] not in CHOICES:
+        raise ProtocolError(400, str(EvidenceChoiceError(given[0])))
+    if has_dataset:
+        raise ProtocolError(
+            400, "evidence= is a dataset preset; send it or default-graph-uri/named-graph-uri, not both"
+        )
+    return given[0]
 
 
 async def _body_pairs(request: Request) -> list[tuple[str, str]]:
