@@ -66,6 +66,9 @@ from .workbook import REPORT as REPORT_SHEET
 
 GRAPH = f"{CANONICAL_BASE}graph/"
 PROV_ENTITY = node("http://www.w3.org/ns/prov#Entity")
+PRIMARY_SOURCE = node("http://www.w3.org/ns/prov#hadPrimarySource")
+EVIDENCE = node(f"{CANONICAL_BASE}def/ikg#evidence")
+SOURCED = node(f"{CANONICAL_BASE}def/evidence/belegt")
 PERIOD = node(DCT + "PeriodOfTime")
 TITLE = node(DCT + "title")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -395,10 +398,20 @@ class _Import:
             self.add(period, RDF_TYPE, PERIOD, self.edition_graph)
             self.add(period, START, year, self.edition_graph)
             self.add(period, END, year, self.edition_graph)
+            self._describe_edition_graph(report, title)
         for creator in creators:
             self.edition_statement(report, CREATOR, creator)
         for source in self._sources(row):
             self.edition_statement(report, SOURCE, source)
+
+    def _describe_edition_graph(self, report: ox.NamedNode, title: ox.Literal) -> None:
+        """The edition's graph says what the report says: sourced, with the report as its source, so that
+        the sourced-only views and the evidence of every output count it as such."""
+        graph, about = node(self.edition_graph), f"{GRAPH}about"
+        self.add(graph, RDF_TYPE, PROV_ENTITY, about)
+        self.add(graph, TITLE, title, about)
+        self.add(graph, EVIDENCE, SOURCED, about)
+        self.add(graph, PRIMARY_SOURCE, report, about)
 
     def _measure(self, row: Row, seen: dict[str, int]) -> None:
         given = row.text("id")
