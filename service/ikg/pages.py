@@ -71,8 +71,6 @@ NAMES = {
     "http://www.w3.org/ns/prov#generated": ("Ergebnis", "generated"),
     "http://www.w3.org/ns/prov#used": ("Grundlage", "used"),
     "http://www.w3.org/ns/prov#wasInformedBy": ("Folgt auf", "informed by"),
-    "http://www.w3.org/ns/org#changedBy": ("Geändert durch", "changed by"),
-    "http://www.w3.org/ns/org#resultedFrom": ("Hervorgegangen aus", "resulted from"),
     f"{DCT}references": ("Verweist auf", "references"),
     f"{SCHEMA}about": ("Betrifft", "about"),
     f"{SCHEMA}temporalCoverage": ("Berichtszeitraum", "period covered"),
