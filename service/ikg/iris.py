@@ -30,6 +30,8 @@ ENTITY_CLASSES = (
     "statement",  # a reified statement of the evidence graph, made by the build
     "dataset",  # a Data Cube dataset of the statistics
     "observation",  # one figure of the statistics
+    "decision",  # a council decision
+    "document",  # a council document (Vorlage)
 )
 
 

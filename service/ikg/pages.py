@@ -69,6 +69,12 @@ NAMES = {
     f"{FOAF}homepage": ("Website", "website"),
     f"{FOAF}name": ("Name", "name"),
     "http://www.w3.org/ns/prov#generated": ("Ergebnis", "generated"),
+    "http://www.w3.org/ns/prov#used": ("Grundlage", "used"),
+    "http://www.w3.org/ns/prov#wasInformedBy": ("Folgt auf", "informed by"),
+    f"{DCT}references": ("Verweist auf", "references"),
+    f"{SCHEMA}about": ("Betrifft", "about"),
+    f"{SCHEMA}temporalCoverage": ("Berichtszeitraum", "period covered"),
+    f"{SCHEMA}legislationIdentifier": ("Nummer", "number"),
     f"{RDF}type": ("Typ", "type"),
 }
 HIDDEN = {
