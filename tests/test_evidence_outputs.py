@@ -182,6 +182,10 @@ def _built_quads(server) -> list[ox.Quad]:  # type: ignore[no-untyped-def]
     return list(ox.parse(gzip.decompress(response.content), format=ox.RdfFormat.N_QUADS))
 
 
+def _key(subject: object, predicate: object, obj: object) -> tuple[object, object, object]:
+    return (subject, predicate, "blank" if isinstance(obj, ox.BlankNode) else obj)
+
+
 def test_every_uncertain_and_inferred_statement_has_a_reason_and_an_attribution(server) -> None:  # type: ignore[no-untyped-def]
     quads = _built_quads(server)
     rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -189,8 +193,9 @@ def test_every_uncertain_and_inferred_statement_has_a_reason_and_an_attribution(
     for q in quads:
         if q.graph_name.value.endswith("/graph/evidence"):  # type: ignore[union-attr]
             by_node.setdefault(q.subject, {}).setdefault(q.predicate.value, []).append(q.object)
+    # A blank-node object (a period) is copied into the evidence graph: match those by subject and predicate.
     reified = {
-        (parts[f"{rdf}subject"][0], parts[f"{rdf}predicate"][0], parts[f"{rdf}object"][0]): parts
+        _key(parts[f"{rdf}subject"][0], parts[f"{rdf}predicate"][0], parts[f"{rdf}object"][0]): parts
         for parts in by_node.values()
         if f"{rdf}subject" in parts
     }
@@ -200,7 +205,7 @@ def test_every_uncertain_and_inferred_statement_has_a_reason_and_an_attribution(
         name = q.graph_name.value.rsplit("/", 1)[-1]  # type: ignore[union-attr]
         if name not in ("uncertain", "inferred") or not isinstance(q.subject, ox.NamedNode) or q.triple in sourced:
             continue
-        parts = reified.get((q.subject, q.predicate, q.object))
+        parts = reified.get(_key(q.subject, q.predicate, q.object))
         assert parts is not None, f"{q} has no reified statement"
         assert parts.get(f"{server.base}def/ikg#reason"), f"{q} has no reason"
         assert parts.get("http://www.w3.org/ns/prov#wasAttributedTo"), f"{q} has no attribution"
