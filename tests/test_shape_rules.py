@@ -266,7 +266,7 @@ CASES = [
         "        schema:funder place:t-ort ;",
         f"{BASE}id/programme/t-programm",
         "schema:funder",
-        "funder is not an organisation",
+        "funder is neither an organisation",
     ),
     (
         "programme-with-two-local-uses",
