@@ -19,6 +19,7 @@ def prefixes(base: str = CANONICAL_BASE) -> dict[str, str]:
         "org": "http://www.w3.org/ns/org#",
         "foaf": "http://xmlns.com/foaf/0.1/",
         "schema": "http://schema.org/",
+        "bibo": "http://purl.org/ontology/bibo/",
         "vann": "http://purl.org/vocab/vann/",
         "sh": "http://www.w3.org/ns/shacl#",
     }
