@@ -78,7 +78,8 @@ ACTION_FIELDS = {
 @pytest.fixture(scope="module")
 def store() -> ox.Store:
     loaded, problems = check(ROOT)
-    assert not problems
+    # Warnings (resources with only incomplete references) are expected; violations are not.
+    assert [p for p in problems if p.severity == "violation"] == []
     return loaded.store
 
 
@@ -180,17 +181,18 @@ def test_every_resource_in_the_namespace_has_an_http_source(store: ox.Store) -> 
 def test_leverkusen_carries_its_municipality_key(store: ox.Store) -> None:
     assert _ask(
         store,
-        f'ASK {{ <{BASE}id/place/leverkusen> dct:identifier "05316000" ; skos:exactMatch '
+        f'ASK {{ <{BASE}id/place/leverkusen> dct:identifier "05316000" ; '
+        "<http://www.w3.org/2000/01/rdf-schema#seeAlso> "
         "<http://dcat-ap.de/def/politicalGeocoding/municipalityKey/05316000> }",
     )
 
 
 def test_unverified_wikidata_candidate_is_only_in_the_uncertain_graph(store: ox.Store) -> None:
-    assert _ask(store, f"ASK {{ GRAPH <{BASE}graph/uncertain> {{ <{BASE}id/place/leverkusen> skos:closeMatch ?wd }} }}")
+    wikidata = "<http://www.wikidata.org/entity/Q2838>"
+    assert _ask(store, f"ASK {{ GRAPH <{BASE}graph/uncertain> {{ <{BASE}id/place/leverkusen> ?p {wikidata} }} }}")
     assert not _ask(
         store,
-        f"ASK {{ GRAPH ?g {{ <{BASE}id/place/leverkusen> skos:closeMatch ?wd }} "
-        f"FILTER(?g != <{BASE}graph/uncertain>) }}",
+        f"ASK {{ GRAPH ?g {{ <{BASE}id/place/leverkusen> ?p {wikidata} }} FILTER(?g != <{BASE}graph/uncertain>) }}",
     )
 
 

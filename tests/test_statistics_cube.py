@@ -94,7 +94,8 @@ BROKEN = {
 @pytest.fixture(scope="module")
 def store() -> ox.Store:
     loaded, problems = check(ROOT)
-    assert not problems
+    # Warnings (observations with only incomplete references) are expected; violations are not.
+    assert [p for p in problems if p.severity == "violation"] == []
     return loaded.store
 
 

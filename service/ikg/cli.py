@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -18,8 +19,18 @@ from .statistics import DOMAIN_CLASSES
 from .validate import ENGINES
 
 _SUMMARY = {
-    "de": {"clean": "keine Probleme gefunden", "count": "{v} Fehler, {w} Warnung(en)", "built": "gebaut"},
-    "en": {"clean": "no problems found", "count": "{v} violation(s), {w} warning(s)", "built": "built"},
+    "de": {
+        "clean": "keine Probleme gefunden",
+        "count": "{v} Fehler, {w} Warnung(en)",
+        "built": "gebaut",
+        "warned": "{n} Ressource(n) mit der Warnung: {text}",
+    },
+    "en": {
+        "clean": "no problems found",
+        "count": "{v} violation(s), {w} warning(s)",
+        "built": "built",
+        "warned": "{n} resource(s) with the warning: {text}",
+    },
 }
 _CLASS_NAMES = {
     "de": {
@@ -199,6 +210,14 @@ def _report(problems: list[Problem], lang: str) -> int:
     return 1 if violations else 0
 
 
+def _warning_counts(warnings: list[Problem], lang: str) -> list[str]:
+    """How many resources each kind of warning concerns (e.g. those with only incomplete references), so the
+    number is not lost in the list above it."""
+    counts = Counter((w.resource, w.text(lang)) for w in warnings)
+    per_text = Counter(text for _resource, text in counts)
+    return [_SUMMARY[lang]["warned"].format(n=n, text=text) for text, n in per_text.items()]
+
+
 def _validate(args: argparse.Namespace) -> int:
     paths = [p if p.is_absolute() else Path.cwd() / p for p in args.paths] or None
     _loaded, problems = check(args.root, args.engine, paths, alone=args.alone)
@@ -225,6 +244,8 @@ def _build(args: argparse.Namespace) -> int:
         return 2
     for warning in result.warnings:
         print(warning.render(args.lang))
+    for line in _warning_counts(result.warnings, args.lang):
+        print(line)
     names = _CLASS_NAMES[args.lang]
     counts = result.manifest["statistics"]["domain"]
     for key in DOMAIN_CLASSES:
