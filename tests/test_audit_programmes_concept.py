@@ -51,7 +51,7 @@ def _dossier() -> str:
 @pytest.fixture(scope="module")
 def store() -> ox.Store:
     loaded, problems = check(ROOT)
-    ours = [p.render("en") for p in problems if p.file and p.file.endswith(OUR_FILES)]
+    ours = [p.render("en") for p in problems if p.severity == "violation" and (p.file or "").endswith(OUR_FILES)]
     assert ours == []
     return loaded.store
 

@@ -125,7 +125,13 @@ def test_the_2016_17_groups_are_forerunners_of_todays_bodies_only_as_inferred_do
         PREFIXES + "SELECT ?from ?to ?g WHERE { GRAPH ?g { ?e a org:ChangeEvent ; org:originalOrganization ?from ; "
         "org:resultingOrganization ?to } }"
     )
-    assert {(r["from"].value, r["to"].value, r["g"].value) for r in pairs} == {  # type: ignore[index]
+    forerunners = (
+        f"{BASE}id/organisation/steuerungsgruppe-integration",
+        f"{BASE}id/organisation/koordinierungsgruppe-integration",
+    )
+    # Other successions (ministries, the Integrationsrat) are test_audit_organisations_places' business.
+    found = {(r["from"].value, r["to"].value, r["g"].value) for r in pairs}  # type: ignore[index]
+    assert {f for f in found if f[0] in forerunners} == {
         (
             f"{BASE}id/organisation/steuerungsgruppe-integration",
             f"{BASE}id/organisation/controlling-gruppe-integrationskonzept",
