@@ -3,6 +3,8 @@
 What is written goes to graph/import-YEAR.trig, and only what the graph does not already say:
 - new measures, organisations and programmes (rows with an empty Kennung) with their names, dates and
   sources, in the graphs for measures, organisations and programmes;
+- a measure's descriptions (German first), the staff's own wording, in the editors' graph, where the
+  graph has none in that language yet;
 - for every row, in the edition's graph: that the edition contains the measure, and its operators,
   partners, action fields, goals, funding and sources, unless the graph states them already outside
   other editions.
@@ -441,9 +443,7 @@ class _Import:
         graph = f"{GRAPH}measures"
         self.add(iri, RDF_TYPE, MEASURE, graph)
         self._labels(iri, row, "title", graph)
-        for lang in ("de", "en"):
-            if row.text(f"description_{lang}"):
-                self.add(iri, DESCRIPTION, ox.Literal(row.text(f"description_{lang}"), language=lang), graph)
+        self._descriptions(iri, row)
         start, end = self._date(row, "start"), self._date(row, "end")
         if start is not None or end is not None:
             period = ox.BlankNode(f"period-{slug_of(iri.value)}")
@@ -462,6 +462,7 @@ class _Import:
             title = row.text(f"title_{lang}")
             if title and not self.view.has(iri, PREF_LABEL, ox.Literal(title, language=lang)):
                 self._problem(row, f"title_{lang}", _message("ignored_change", value=title), warning=True)
+        self._descriptions(iri, row)
         dates = (row.text("start"), row.text("end"))
         for key in ("start", "end"):
             self._date(row, key)  # still checked, so a typo is never silent
@@ -469,6 +470,22 @@ class _Import:
             self._problem(row, "start", _message("ignored_change", value=" – ".join(dates)), warning=True)
         for source in self._sources(row):
             self.edition_statement(iri, SOURCE, source)
+
+    def _descriptions(self, iri: ox.NamedNode, row: Row) -> None:
+        """A description in the sheet is the staff's own wording, so it goes to the editors' graph, where the
+        German descriptions are. One the graph already has in that language stays; a different one is told,
+        not taken over, as with titles."""
+        for lang in ("de", "en"):
+            text = row.text(f"description_{lang}")
+            stated = [
+                o for o in self.view.objects(iri, DESCRIPTION) if isinstance(o, ox.Literal) and o.language == lang
+            ]
+            if not text or ox.Literal(text, language=lang) in stated:
+                continue
+            if stated:
+                self._problem(row, f"description_{lang}", _message("ignored_change", value=text), warning=True)
+            else:
+                self.add(iri, DESCRIPTION, ox.Literal(text, language=lang), f"{GRAPH}editorial")
 
     def _edition_statements(self, iri: ox.NamedNode, row: Row) -> None:
         self.edition_statement(iri, REFERENCED_BY, node(self.report))

@@ -9,6 +9,7 @@ from pathlib import Path
 _PREFIX = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.IGNORECASE)
 _SUBJECT = re.compile(r"^\s*(<[^>\s]+>|[A-Za-z][\w.-]*:[^\s;,.\]]*(?:\.[^\s;,.\]]+)*)\s")
 _STATEMENT_END = re.compile(r"(\.|\{|\})\s*(#.*)?$")
+_TYPED = re.compile(r"\S+\s+a\s")
 
 
 @dataclass(frozen=True)
@@ -18,13 +19,16 @@ class Location:
 
 
 class LocationIndex:
-    """Maps an IRI to the first line where it opens a statement as its subject.
+    """Maps an IRI to the first line where it opens a statement as its subject, preferring the line that gives
+    its type: a file of further statements about resources (graph/descriptions-de.trig) may sort before
+    the file that defines them, and a problem belongs where the resource is defined.
 
     It reads the files as text, which is enough for the layout of Turtle and TriG that ikg writes and
     people edit: one subject at the start of a line after the previous statement ended.
     """
 
     def __init__(self) -> None:
+        self._typed: dict[str, Location] = {}
         self._subjects: dict[str, Location] = {}
         self._mentions: dict[str, Location] = {}
         self._pending: list[tuple[Path, str]] = []
@@ -54,6 +58,8 @@ class LocationIndex:
                 iri = self._expand(subject.group(1), prefixes)
                 if iri:
                     self._subjects.setdefault(iri, Location(display_name, number))
+                    if _TYPED.match(line.strip()):
+                        self._typed.setdefault(iri, Location(display_name, number))
             for token in re.findall(r"<([^>\s]+)>|([A-Za-z][\w.-]*:[\w-]+)", line):
                 iri = token[0] or self._expand(token[1], prefixes)
                 if iri:
@@ -70,4 +76,4 @@ class LocationIndex:
 
     def find(self, iri: str) -> Location | None:
         self._index_pending()
-        return self._subjects.get(iri) or self._mentions.get(iri)
+        return self._typed.get(iri) or self._subjects.get(iri) or self._mentions.get(iri)
