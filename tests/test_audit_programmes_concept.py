@@ -78,7 +78,8 @@ def _validate(text: str, tmp_path: Path) -> list[str]:
     path = tmp_path / "fixture.trig"
     path.write_text(text, encoding="utf-8")
     _loaded, problems = check(ROOT, "sparql", [path], alone=True)
-    return [p.render("en") for p in problems]
+    # Violations only: a small fixture has no German descriptions, which is a warning, not the point here.
+    return [p.render("en") for p in problems if p.severity == "violation"]
 
 
 # --- funders and runners (B3, B4) ----------------------------------------------------------------------------

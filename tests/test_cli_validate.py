@@ -119,15 +119,15 @@ def test_warnings_are_shown_but_do_not_fail(project: Path) -> None:
     shapes.write_text(
         shapes.read_text(encoding="utf-8")
         + """
-ikgsh:MeasureFiledUnderAFieldShape a sh:NodeShape ;
+ikgsh:MeasureServesAGoalShape a sh:NodeShape ;
     sh:targetClass ikg:Measure ;
-    sh:property [ sh:path ikg:actionField ; sh:minCount 1 ; sh:severity sh:Warning ;
-        sh:message "keinem Handlungsfeld zugeordnet"@de , "filed under no action field"@en ] .
+    sh:property [ sh:path ikg:servesGoal ; sh:minCount 1 ; sh:severity sh:Warning ;
+        sh:message "keinem Ziel zugeordnet"@de , "serves no goal"@en ] .
 """,
         encoding="utf-8",
     )
     result = run_ikg("validate", "--root", str(project), "--lang", "en")
     assert result.returncode == 0
-    assert "warning: filed under no action field" in result.stdout
+    assert "warning: serves no goal" in result.stdout
     assert "»Netzwerk „Migrami“«" in result.stdout
     assert result.stdout.strip().splitlines()[-1].startswith("0 violation(s), ")

@@ -285,14 +285,6 @@ CASES = [
         "not a place of the graph",
     ),
     (
-        "report-without-author",
-        "        dct:creator o:t-stadt ;",
-        "",
-        f"{BASE}id/report/t-bericht",
-        "dct:creator",
-        "names no authoring organisation",
-    ),
-    (
         "reference-without-citation",
         '        dct:bibliographicCitation "example.org …/artikel-1" .',
         '        rdfs:comment "x" .',
