@@ -163,7 +163,9 @@ def test_ctrl_enter_runs_the_query(browser, server) -> None:  # type: ignore[no-
 def test_a_named_query_loads_as_an_example_and_runs(browser, server) -> None:  # type: ignore[no-untyped-def]
     with visiting(browser, server.base) as visit:
         visit.page.goto(server.base + "sparql", wait_until="networkidle")
-        visit.page.get_by_role("link", name="Maßnahmen je Handlungsfeld", exact=True).click()
+        visit.page.get_by_role(
+            "link", name="Maßnahmen je Handlungsfeld, nach Beleglage und Aktualität", exact=True
+        ).click()
         visit.page.wait_for_load_state("networkidle")
         assert "ikg:actionField" in _editor_text(visit.page)
         visit.page.get_by_role("button", name="Abfrage ausführen").click()

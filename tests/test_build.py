@@ -33,8 +33,8 @@ def test_build_prints_counts_per_class(tmp_path: Path) -> None:
     result = run_ikg("build", "--lang", "en", "--dist", str(tmp_path / "dist"))
     assert "measures: 66" in result.stdout
     assert "action fields: 8" in result.stdout
-    assert "organisations: 84" in result.stdout
-    assert "funding programmes: 32" in result.stdout
+    assert "organisations: 92" in result.stdout
+    assert "funding programmes: 34" in result.stdout
 
 
 @pytest.mark.parametrize("suffix", FORMATS)

@@ -159,7 +159,7 @@ def test_description_carries_the_labels_of_what_it_links_to(server) -> None:  # 
     assert (
         operator,
         SKOS.prefLabel,
-        rdflib.Literal("Evangelische Kirchengemeinde Leverkusen-Mitte", lang="de"),
+        rdflib.Literal("Ev. Kirchengemeinde Leverkusen-Mitte", lang="de"),
     ) in graph
 
 

@@ -24,7 +24,8 @@ def test_same_seed_gives_identical_files(tmp_path: Path) -> None:
 def test_generated_graph_is_valid(tmp_path: Path) -> None:
     generate.generate(80, tmp_path / "m80")
     _loaded, problems = check(ROOT, paths=[tmp_path / "m80"], alone=True)
-    assert [p.render("en") for p in problems] == []
+    # Violations only: the generator writes no German descriptions, whose absence is a warning.
+    assert [p.render("en") for p in problems if p.severity == "violation"] == []
 
 
 def test_generated_city_is_shaped_like_the_real_one(tmp_path: Path) -> None:

@@ -174,7 +174,8 @@ def test_a_missing_source(project: Path, template: Path) -> None:
         project,
         template,
         f"massnahmen.xlsx, Blatt Maßnahmen, Zeile {row}, Spalte Quellen: Maßnahme »Sprachcafé«: die Quelle "
-        "(dct:source) fehlt; jede Aussage braucht eine öffentliche Quelle als http(s)-Adresse.",
+        "(dct:source) fehlt; jede Aussage braucht eine öffentliche Quelle als http(s)-Adresse oder einen "
+        "beschriebenen Kurzbeleg (ikg:IncompleteReference).",
     )
 
 
@@ -184,7 +185,8 @@ def test_a_missing_source_in_english(project: Path, template: Path) -> None:
         project,
         template,
         f"massnahmen.xlsx, sheet Maßnahmen, row {row}, column Quellen: Measure »Sprachcafé«: the source "
-        "(dct:source) is missing; every statement needs a public source as an http(s) address.",
+        "(dct:source) is missing; every statement needs a public source as an http(s) address or a described "
+        "short citation (ikg:IncompleteReference).",
         "--lang",
         "en",
     )

@@ -115,7 +115,12 @@ class ExternalStore:
         except (TimeoutError, httpx.HTTPError):
             return MarkedIndex({}, set())
         store = ox.Store()
-        store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
+        try:
+            store.extend(
+                ox.Quad(t.subject, t.predicate, t.object) for t in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
+            )
+        except (SyntaxError, ValueError):
+            return MarkedIndex({}, set())  # a store answering garbage: its queries' own answers tell
         return MarkedIndex.from_store(store)
 
     async def _default_graph_is_union(self) -> bool:
