@@ -154,3 +154,22 @@ def on_each_backend(name: str, embedded: str, external: str):  # type: ignore[no
         return request.getfixturevalue(embedded if request.param == "embedded" else external)
 
     return either
+
+
+# One resource of each kind the graph has, as paths below the base: what every dereferencing test tries.
+RESOURCE_KINDS = [
+    "id/measure/cafe-welt",
+    "id/organisation/mawka",
+    "id/programme/komm-an-nrw",
+    "id/goal/hf-e-mimi-neustart",
+    "id/action-field/gesundheit",
+    "id/place/opladen",
+    "id/report/statusbericht-2024",
+    "id/concept/integrationskonzept-2017",
+    "source/ksta-39930644",
+    "graph/measures",
+    "project/editors",
+    "id/decision/kommunales-integrationszentrum-2013",
+    "id/document/vorlage-2016-1154",
+    "id/observation/population-leverkusen-2023-12-31",
+]

@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from graph_queries import ask as _ask
+from graph_queries import graph_without_violations
+from graph_queries import values as _values
 
 from ikg.build import check
 
@@ -33,19 +36,7 @@ PREFIXES = (
 
 @pytest.fixture(scope="module")
 def store() -> ox.Store:
-    loaded, problems = check(ROOT)
-    # Warnings (a measure with only incomplete references) are expected; violations are not.
-    ours = [p.render("en") for p in problems if p.severity == "violation" and (p.file or "").endswith("measures.trig")]
-    assert ours == []
-    return loaded.store
-
-
-def _ask(store: ox.Store, query: str) -> bool:
-    return bool(store.query(PREFIXES + query, use_default_graph_as_union=True))
-
-
-def _values(store: ox.Store, query: str) -> set[str]:
-    return {row[0].value for row in store.query(PREFIXES + query, use_default_graph_as_union=True)}
+    return graph_without_violations()
 
 
 def _validate(text: str, tmp_path: Path) -> list[str]:

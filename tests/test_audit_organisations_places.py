@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from graph_queries import ask as _ask
+from graph_queries import graph_without_violations
+from graph_queries import values as _values
 
 from ikg.build import check
 
@@ -30,16 +33,7 @@ MEASURE_SOURCE = "        dct:source <https://example.org/t/massnahme> ."
 
 @pytest.fixture(scope="module")
 def store() -> ox.Store:
-    loaded, _problems = check(ROOT)
-    return loaded.store
-
-
-def _ask(store: ox.Store, query: str) -> bool:
-    return bool(store.query(PREFIXES + query, use_default_graph_as_union=True))
-
-
-def _values(store: ox.Store, query: str) -> set[str]:
-    return {row[0].value for row in store.query(PREFIXES + query, use_default_graph_as_union=True)}
+    return graph_without_violations()
 
 
 def test_organisations_places_and_sources_have_no_violation() -> None:

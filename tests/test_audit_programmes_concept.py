@@ -13,6 +13,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from graph_queries import ask as _ask
+from graph_queries import graph_without_violations
+from graph_queries import values as _values
 
 from ikg.build import check
 
@@ -50,18 +53,7 @@ def _dossier() -> str:
 
 @pytest.fixture(scope="module")
 def store() -> ox.Store:
-    loaded, problems = check(ROOT)
-    ours = [p.render("en") for p in problems if p.severity == "violation" and (p.file or "").endswith(OUR_FILES)]
-    assert ours == []
-    return loaded.store
-
-
-def _ask(store: ox.Store, query: str) -> bool:
-    return bool(store.query(PREFIXES + query, use_default_graph_as_union=True))
-
-
-def _values(store: ox.Store, query: str) -> set[str]:
-    return {row[0].value for row in store.query(PREFIXES + query, use_default_graph_as_union=True)}
+    return graph_without_violations()
 
 
 def _reasons(store: ox.Store, graph: str, subject: str, predicate: str) -> set[str]:

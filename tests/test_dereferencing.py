@@ -7,6 +7,7 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
+from conftest import RESOURCE_KINDS as KINDS
 from conftest import on_each_backend
 
 # Every test of this suite runs against the embedded store and against an external Oxigraph server.
@@ -18,19 +19,6 @@ NAMES = (
     rdflib.DCTERMS.title,
     rdflib.FOAF.name,
 )
-KINDS = [
-    "id/measure/cafe-welt",
-    "id/organisation/mawka",
-    "id/programme/komm-an-nrw",
-    "id/goal/hf-e-mimi-neustart",
-    "id/action-field/gesundheit",
-    "id/place/opladen",
-    "id/report/statusbericht-2024",
-    "id/concept/integrationskonzept-2017",
-    "source/ksta-39930644",
-    "graph/measures",
-    "project/editors",
-]
 FORMATS = {
     "text/turtle": "turtle",
     "application/trig": "trig",

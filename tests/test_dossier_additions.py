@@ -5,11 +5,13 @@ from __future__ import annotations
 import httpx
 import pyoxigraph as ox
 import pytest
+from graph_queries import ask as _ask
+from graph_queries import checked, graph_without_violations
+from graph_queries import values as _values
 
 from ikg import editions
-from ikg.build import check
 
-from conftest import BASE, ROOT
+from conftest import BASE
 
 ADDITIONS = ("graph/reports.trig", "graph/governance.trig", "graph/decisions.trig")
 PREFIXES = f"""
@@ -54,27 +56,12 @@ AMENDMENT_MANDATES = {
 
 
 @pytest.fixture(scope="module")
-def checked() -> tuple[ox.Store, list]:  # type: ignore[type-arg]
-    loaded, problems = check(ROOT)
-    return loaded.store, problems
+def store() -> ox.Store:
+    return graph_without_violations()
 
 
-@pytest.fixture(scope="module")
-def store(checked) -> ox.Store:  # type: ignore[no-untyped-def]
-    return checked[0]
-
-
-def _ask(store: ox.Store, query: str) -> bool:
-    return bool(store.query(PREFIXES + query, use_default_graph_as_union=True))
-
-
-def _values(store: ox.Store, query: str) -> set[str]:
-    rows = store.query(PREFIXES + query, use_default_graph_as_union=True)
-    return {row[0].value for row in rows}  # type: ignore[index]
-
-
-def test_the_additions_raise_no_problem_in_shapes_or_reasons(checked) -> None:  # type: ignore[no-untyped-def]
-    _store, problems = checked
+def test_the_additions_raise_no_problem_in_shapes_or_reasons() -> None:
+    _store, problems = checked()
     assert [p.render("en") for p in problems if p.file in ADDITIONS] == []
 
 

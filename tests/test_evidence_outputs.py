@@ -12,7 +12,7 @@ import pytest
 import rdflib
 from SPARQLWrapper import SPARQLWrapper
 
-from conftest import on_each_backend, run_ikg
+from conftest import RESOURCE_KINDS, on_each_backend, run_ikg
 
 server = on_each_backend("server", "embedded_server", "external_server")
 
@@ -20,20 +20,7 @@ RUCKSACK = "id/measure/rucksack-und-griffbereit"
 MARKED = ("uncertain", "inferred", "editorial")
 LEVEL_OF_GRAPH = {"uncertain": "unsicher", "inferred": "abgeleitet", "editorial": "redaktionell"}
 QUAD_FORMATS = {"trig": "application/trig", "nq": "application/n-quads"}
-KINDS = [
-    RUCKSACK,
-    "id/organisation/mawka",
-    "id/programme/komm-an-nrw",
-    "id/goal/hf-e-mimi-neustart",
-    "id/action-field/gesundheit",
-    "id/place/opladen",
-    "id/report/statusbericht-2024",
-    "id/concept/integrationskonzept-2017",
-    "source/ksta-39930644",
-    "graph/measures",
-    "project/editors",
-    "project/dossier",
-]
+KINDS = [RUCKSACK, *RESOURCE_KINDS, "project/dossier"]
 
 
 def _ns(server, name: str) -> rdflib.Namespace:  # type: ignore[no-untyped-def]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
+from graph_queries import ask as _ask
+from graph_queries import graph_without_violations
 
 from ikg.build import check
 
@@ -77,20 +79,7 @@ ACTION_FIELDS = {
 
 @pytest.fixture(scope="module")
 def store() -> ox.Store:
-    loaded, problems = check(ROOT)
-    # Warnings (resources with only incomplete references) are expected; violations are not.
-    assert [p for p in problems if p.severity == "violation"] == []
-    return loaded.store
-
-
-def _ask(store: ox.Store, query: str) -> bool:
-    return bool(
-        store.query(
-            f"PREFIX ikg: <{BASE}def/ikg#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
-            "PREFIX dct: <http://purl.org/dc/terms/> " + query,
-            use_default_graph_as_union=True,
-        )
-    )
+    return graph_without_violations()
 
 
 def _instances(store: ox.Store, cls: str) -> set[str]:

@@ -16,10 +16,12 @@ from __future__ import annotations
 import httpx
 import pyoxigraph as ox
 import pytest
+from graph_queries import ask as _ask
+from graph_queries import graph_without_violations
 
 from ikg.build import check
 
-from conftest import BASE, ROOT
+from conftest import BASE
 
 PREFIXES = f"""
 PREFIX qb: <http://purl.org/linked-data/cube#>
@@ -93,14 +95,7 @@ BROKEN = {
 
 @pytest.fixture(scope="module")
 def store() -> ox.Store:
-    loaded, problems = check(ROOT)
-    # Warnings (observations with only incomplete references) are expected; violations are not.
-    assert [p for p in problems if p.severity == "violation"] == []
-    return loaded.store
-
-
-def _ask(store: ox.Store, query: str) -> bool:
-    return bool(store.query(PREFIXES + query, use_default_graph_as_union=True))
+    return graph_without_violations()
 
 
 def _rows(store: ox.Store, query: str) -> list[ox.QuerySolution]:
