@@ -171,5 +171,5 @@ RESOURCE_KINDS = [
     "project/editors",
     "id/decision/kommunales-integrationszentrum-2013",
     "id/document/vorlage-2016-1154",
-    "id/observation/population-leverkusen-2023-12-31",
+    "id/observation/population-leverkusen-2022-12-31",
 ]

@@ -20,7 +20,9 @@ RUCKSACK = "id/measure/rucksack-und-griffbereit"
 MARKED = ("uncertain", "inferred", "editorial")
 LEVEL_OF_GRAPH = {"uncertain": "unsicher", "inferred": "abgeleitet", "editorial": "redaktionell"}
 QUAD_FORMATS = {"trig": "application/trig", "nq": "application/n-quads"}
-KINDS = [RUCKSACK, *RESOURCE_KINDS, "project/dossier"]
+# The 166,414 inhabitants "[uncertain; Wikipedia mirror]" (dossier section 6): an observation wholly uncertain.
+UNCERTAIN_OBSERVATION = "id/observation/population-leverkusen-2023-12-31"
+KINDS = [RUCKSACK, *RESOURCE_KINDS, "project/dossier", UNCERTAIN_OBSERVATION]
 
 
 def _ns(server, name: str) -> rdflib.Namespace:  # type: ignore[no-untyped-def]
@@ -101,6 +103,14 @@ def test_the_turtle_dump_states_no_operator_of_rucksack_as_a_plain_fact(server) 
     assert list(graph.objects(rdflib.URIRef(server.base + RUCKSACK), ikg.operator)) == []
     reified = [s for s in graph.subjects(rdflib.RDF.subject, rdflib.URIRef(server.base + RUCKSACK))]
     assert any(graph.value(s, rdflib.RDF.predicate) == ikg.operator for s in reified)
+
+
+def test_an_uncertain_observation_is_stated_in_turtle_only_in_reified_form(server) -> None:  # type: ignore[no-untyped-def]
+    iri = rdflib.URIRef(server.base + UNCERTAIN_OBSERVATION)
+    graph = rdflib.Graph().parse(data=httpx.get(f"{iri}.ttl").text, format="turtle")
+    assert list(graph.predicate_objects(iri)) == []
+    levels = {graph.value(s, _ns(server, "def/ikg#").evidence) for s in graph.subjects(rdflib.RDF.subject, iri)}
+    assert rdflib.URIRef(f"{server.base}def/evidence/unsicher") in levels  # its label is the editors' own
 
 
 def test_a_construct_answer_gives_a_marked_statement_in_reified_form(server) -> None:  # type: ignore[no-untyped-def]
