@@ -7,12 +7,14 @@ from functools import cache
 import pyoxigraph as ox
 
 from ikg.build import check
+from ikg.namespaces import prefixes
 from ikg.problems import Problem
 
 from conftest import BASE, ROOT
 
+# The package's own namespaces, and the project's resource paths the data tests name.
 _NAMESPACES = {
-    "ikg": f"{BASE}def/ikg#",
+    **prefixes(BASE),
     "g": f"{BASE}graph/",
     "m": f"{BASE}id/measure/",
     "o": f"{BASE}id/organisation/",
@@ -27,17 +29,6 @@ _NAMESPACES = {
     "src": f"{BASE}source/",
     "kind": f"{BASE}def/goal-kind/",
     "q": f"{BASE}def/value-qualifier/",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dct": "http://purl.org/dc/terms/",
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "org": "http://www.w3.org/ns/org#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "schema": "http://schema.org/",
-    "bibo": "http://purl.org/ontology/bibo/",
     "qb": "http://purl.org/linked-data/cube#",
     "sdmx-dimension": "http://purl.org/linked-data/sdmx/2009/dimension#",
 }
