@@ -1,0 +1,171 @@
+"""The yearly workflow of the README on a copy of the real graph: export an edition, edit it as the KI's staff
+would (openpyxl standing in for Excel), import it as the next edition, serve, compare. /compare must show
+exactly the measures added, ended and changed, and nothing the graph says for every edition alike."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import openpyxl
+import pytest
+
+from conftest import copy_project, run_ikg
+
+BROWSER = "text/html,application/xhtml+xml,*/*;q=0.8"
+MEASURE = "id/measure/"
+ORGANISATION = "id/organisation/"
+
+
+def _headers(sheet) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    return {cell.value: cell.column for cell in sheet[1] if cell.value}
+
+
+def _row_of(sheet, identifier: str) -> int:  # type: ignore[no-untyped-def]
+    column = _headers(sheet)["Kennung"]
+    return next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, column).value == identifier)
+
+
+def _append(sheet, **values: str) -> None:  # type: ignore[no-untyped-def]
+    headers = _headers(sheet)
+    row = sheet.max_row + 1
+    for header, value in values.items():
+        sheet.cell(row, headers[header], value)
+
+
+def _edition_row(book, year: str) -> None:  # type: ignore[no-untyped-def]
+    report = book["Bericht"]
+    headers = _headers(report)
+    report.cell(2, headers["Ausgabe"], year)
+    report.cell(2, headers["Titel"], f"Statusbericht {year}")
+    report.cell(2, headers["Quellen"], f"https://example.org/statusbericht-{year}")
+
+
+def _export(project: Path, edition: str) -> openpyxl.Workbook:
+    target = project / f"vorlage-{edition}.xlsx"
+    result = run_ikg("export", str(target), "--edition", edition, "--root", str(project))
+    assert result.returncode == 0, result.stderr
+    return openpyxl.load_workbook(target)
+
+
+def _import(project: Path, book: openpyxl.Workbook, edition: str) -> None:
+    filled = project / f"ausgabe-{edition}.xlsx"
+    book.save(filled)
+    result = run_ikg("import", str(filled), "--edition", edition, "--root", str(project))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _yearly_update_2025(project: Path) -> None:
+    """The issue's case: every row of 2024 kept as it is, two measures added."""
+    book = _export(project, "2024")
+    _edition_row(book, "2025")
+    measures = book["Maßnahmen"]
+    _append(
+        measures,
+        Titel="Sprachcafé am Markt",
+        Träger="Kommunales Integrationszentrum Leverkusen",
+        Quellen="https://example.org/sprachcafe",
+    )
+    _append(measures, Titel="Elternabend", Träger="AWO Leverkusen", Quellen="https://example.org/elternabend")
+    _import(project, book, "2025")
+
+
+def _yearly_update_2026(project: Path) -> None:
+    """A year later: one measure dropped, one run by another operator, the rest kept."""
+    book = _export(project, "2025")
+    _edition_row(book, "2026")
+    measures = book["Maßnahmen"]
+    measures.delete_rows(_row_of(measures, "elternabend"))
+    operators = _headers(measures)["Träger"]
+    measures.cell(_row_of(measures, "sprachcafe-am-markt"), operators, "AWO Leverkusen")
+    _import(project, book, "2026")
+
+
+@pytest.fixture(scope="module")
+def yearly(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The real graph after two yearly updates, served; yields the server's base."""
+    from server import serving
+
+    folder = tmp_path_factory.mktemp("yearly")
+    project = copy_project(folder / "project")
+    _yearly_update_2025(project)
+    _yearly_update_2026(project)
+    with serving(folder, "--query-workers", "1", root=project) as running:
+        yield running.base
+
+
+def _compare(base: str, **params: str) -> dict:  # type: ignore[type-arg]
+    response = httpx.get(base + "compare", params={"format": "json", **params}, timeout=60)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def _changes(view: dict, base: str) -> dict[str, list]:  # type: ignore[type-arg]
+    """The comparison's lists, IRIs relative to the server's base."""
+
+    def local(items: list[dict[str, str]]) -> list[str]:
+        return sorted(item["iri"].removeprefix(base) for item in items)
+
+    return {
+        "added": local(view["added"]),
+        "ended": local(view["ended"]),
+        "changed": sorted(
+            (c["iri"].removeprefix(base), c["property"], local(c["before"]), local(c["after"])) for c in view["changed"]
+        ),
+    }
+
+
+def test_keeping_every_row_and_adding_two_shows_exactly_the_two_added(yearly: str) -> None:
+    assert _changes(_compare(yearly, **{"from": "2024", "to": "2025"}), yearly) == {
+        "added": [MEASURE + "elternabend", MEASURE + "sprachcafe-am-markt"],
+        "ended": [],
+        "changed": [],
+    }
+
+
+def test_a_dropped_row_has_ended_and_a_new_operator_is_the_one_change(yearly: str) -> None:
+    assert _changes(_compare(yearly, **{"from": "2025", "to": "2026"}), yearly) == {
+        "added": [],
+        "ended": [MEASURE + "elternabend"],
+        "changed": [
+            (
+                MEASURE + "sprachcafe-am-markt",
+                "operator",
+                [ORGANISATION + "kommunales-integrationszentrum"],
+                [ORGANISATION + "awo-leverkusen"],
+            )
+        ],
+    }
+
+
+def test_what_the_graph_says_for_every_edition_is_no_change(yearly: str) -> None:
+    """Einstieg in… keeps the operator and partners the timeless graph gives it, whatever an edition repeats."""
+    changed = _compare(yearly, **{"from": "2024", "to": "2026"})["changed"]
+    assert [c for c in changed if c["iri"] == yearly + MEASURE + "einstieg-in"] == []
+
+
+@pytest.mark.parametrize("media", ["application/json", "text/csv"])
+@pytest.mark.parametrize("extra", [{}, {"evidence": "sourced", "lang": "en"}])
+def test_every_twin_link_of_the_comparison_page_returns_its_format(
+    yearly: str, media: str, extra: dict[str, str]
+) -> None:
+    params = {"from": "2024", "to": "2026", **extra}
+    page = httpx.get(yearly + "compare", params=params, headers={"Accept": BROWSER}).text
+    links = _twin_links(page, "compare?")
+    wanted = [link for link in links if ("format=csv" if media == "text/csv" else "format=json") in link]
+    assert wanted
+    for link in wanted:
+        response = httpx.get(link)
+        assert response.status_code == 200, link
+        assert response.headers["content-type"].startswith(media), link
+        assert "from=2024" in link
+        assert "to=2026" in link
+
+
+def _twin_links(page: str, path: str) -> list[str]:
+    """Every href on the page to `path`, as a browser resolves it (entities decoded)."""
+    import html
+    import re
+
+    return [html.unescape(href) for href in re.findall(r'href="([^"]*' + re.escape(path) + r'[^"]*)"', page)]
