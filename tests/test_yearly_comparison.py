@@ -16,6 +16,8 @@ from conftest import copy_project, run_ikg
 BROWSER = "text/html,application/xhtml+xml,*/*;q=0.8"
 MEASURE = "id/measure/"
 ORGANISATION = "id/organisation/"
+GOAL = "id/goal/hf-b-leitziel-3"
+GOAL_LABEL = "Leitziel 3 im Handlungsfeld B"
 
 
 def _headers(sheet) -> dict[str, int]:  # type: ignore[no-untyped-def]
@@ -72,13 +74,14 @@ def _yearly_update_2025(project: Path) -> None:
 
 
 def _yearly_update_2026(project: Path) -> None:
-    """A year later: one measure dropped, one run by another operator, the rest kept."""
+    """A year later: one measure dropped, one run by another operator and now serving a goal, the rest kept."""
     book = _export(project, "2025")
     _edition_row(book, "2026")
     measures = book["Maßnahmen"]
     measures.delete_rows(_row_of(measures, "elternabend"))
-    operators = _headers(measures)["Träger"]
-    measures.cell(_row_of(measures, "sprachcafe-am-markt"), operators, "AWO Leverkusen")
+    headers = _headers(measures)
+    measures.cell(_row_of(measures, "sprachcafe-am-markt"), headers["Träger"], "AWO Leverkusen")
+    measures.cell(_row_of(measures, "sprachcafe-am-markt"), headers["Ziele"], GOAL_LABEL)
     _import(project, book, "2026")
 
 
@@ -124,19 +127,26 @@ def test_keeping_every_row_and_adding_two_shows_exactly_the_two_added(yearly: st
     }
 
 
-def test_a_dropped_row_has_ended_and_a_new_operator_is_the_one_change(yearly: str) -> None:
+def test_a_dropped_row_has_ended_and_a_new_operator_and_goal_are_the_changes(yearly: str) -> None:
     assert _changes(_compare(yearly, **{"from": "2025", "to": "2026"}), yearly) == {
         "added": [],
         "ended": [MEASURE + "elternabend"],
         "changed": [
+            (MEASURE + "sprachcafe-am-markt", "goal", [], [GOAL]),
             (
                 MEASURE + "sprachcafe-am-markt",
                 "operator",
                 [ORGANISATION + "kommunales-integrationszentrum"],
                 [ORGANISATION + "awo-leverkusen"],
-            )
+            ),
         ],
     }
+
+
+def test_a_goal_link_of_a_later_edition_does_not_count_for_earlier_ones(yearly: str) -> None:
+    assert _compare(yearly, **{"from": "2024", "to": "2025"})["goal_coverage"] == []
+    coverage = _compare(yearly, **{"from": "2025", "to": "2026"})["goal_coverage"]
+    assert [(g["iri"].removeprefix(yearly), g["before"], g["after"]) for g in coverage] == [(GOAL, 0, 1)]
 
 
 def test_what_the_graph_says_for_every_edition_is_no_change(yearly: str) -> None:
