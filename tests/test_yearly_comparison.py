@@ -179,3 +179,15 @@ def _twin_links(page: str, path: str) -> list[str]:
     import re
 
     return [html.unescape(href) for href in re.findall(r'href="([^"]*' + re.escape(path) + r'[^"]*)"', page)]
+
+
+def test_a_measure_page_lists_the_editions_that_name_it(server) -> None:  # type: ignore[no-untyped-def]
+    page = httpx.get(server.base + MEASURE + "einstieg-in", headers={"Accept": BROWSER}).text
+    report = server.base + "id/report/statusbericht-2024"
+    assert '<h2 id="editions">In den Ausgaben des Statusberichts</h2>' in page
+    assert f'<tr><th scope="row"><a href="{report}">2024</a></th><td>keiner angegeben</td></tr>' in page
+
+
+def test_a_measure_no_edition_names_has_no_editions_table(server) -> None:  # type: ignore[no-untyped-def]
+    page = httpx.get(server.base + MEASURE + "cafe-welt", headers={"Accept": BROWSER}).text
+    assert 'id="editions"' not in page

@@ -53,6 +53,10 @@ WORDS = {
         "inferred": "abgeleitet",
         "editorial": "redaktionell",
         "incomplete": "unvollständige Quellenangabe",
+        "editions": "In den Ausgaben des Statusberichts",
+        "edition": "Ausgabe",
+        "status": "Status",
+        "no_status": "keiner angegeben",
     },
     "en": {
         "kind": "Kind",
@@ -68,6 +72,10 @@ WORDS = {
         "inferred": "inferred",
         "editorial": "editorial",
         "incomplete": "incomplete reference",
+        "editions": "In the editions of the status report",
+        "edition": "Edition",
+        "status": "Status",
+        "no_status": "none given",
     },
 }
 # Every path of the namespace that names resources: things, sources, the vocabulary, the named graphs, the editors.
@@ -149,16 +157,25 @@ async def _page(request: Request, publication, iri: str, query: str, negotiated:
     description = await publication.evaluate(query, "application/n-triples")
     marks = await publication.evaluate(marks_query(iri, base), "application/sparql-results+json")
     vocabulary = await publication.evaluate(vocabulary_labels_query(base), "application/n-triples")
-    for result in (description, marks, vocabulary):
+    # Which editions name a measure, and with what status, sits in the editions' graphs, which the triple
+    # description cannot tell apart: the page asks the named query that says it.
+    editions_query = publication.queries["measure-editions"].bind({"measure": iri})
+    editions = await publication.evaluate(editions_query, "application/sparql-results+json")
+    for result in (description, marks, vocabulary, editions):
         if isinstance(result, Response):
             return result
     lang = page_language(request)
 
     def build() -> str:
         page = model(description.body, parse_marks(marks.body, base), iri, lang, base, vocabulary.body)
-        return render_page("resource.html", base, lang, page=page, words=WORDS[lang])
+        in_editions = [
+            {name: cell["value"] for name, cell in row.items()}
+            for row in json.loads(editions.body)["results"]["bindings"]
+        ]
+        return render_page("resource.html", base, lang, page=page, editions=in_editions, words=WORDS[lang])
 
-    html = await built(("resource.html", lang, description.etag, marks.etag, vocabulary.etag), build)
+    etags = (description.etag, marks.etag, vocabulary.etag, editions.etag)
+    html = await built(("resource.html", lang, *etags), build)
     headers = {"Link": links(iri), "Vary": "Accept, Accept-Language", "Content-Language": lang}
     if negotiated:
         headers["Content-Location"] = f"{iri}.html"
