@@ -191,3 +191,22 @@ def test_a_measure_page_lists_the_editions_that_name_it(server) -> None:  # type
 def test_a_measure_no_edition_names_has_no_editions_table(server) -> None:  # type: ignore[no-untyped-def]
     page = httpx.get(server.base + MEASURE + "cafe-welt", headers={"Accept": BROWSER}).text
     assert 'id="editions"' not in page
+
+
+def _current(base: str) -> dict[str, tuple[str, str]]:
+    response = httpx.get(base + "queries/current-measures", params={"format": "json"}, timeout=60)
+    assert response.status_code == 200, response.text
+    rows = response.json()["results"]["bindings"]
+    return {r["measure"]["value"].removeprefix(base): (r["current"]["value"], r["basis"]["value"]) for r in rows}
+
+
+def test_a_measure_the_latest_edition_dropped_is_no_longer_current(yearly: str) -> None:
+    current = _current(yearly)
+    assert current[MEASURE + "elternabend"] == ("false", "edition")
+    assert current[MEASURE + "sprachcafe-am-markt"] == ("true", "edition")
+    assert current[MEASURE + "einstieg-in"] == ("true", "edition")
+
+
+def test_a_measure_no_edition_names_is_current_by_the_editors_filing(yearly: str) -> None:
+    current = _current(yearly)
+    assert current[MEASURE + "cafe-welt"][1] == "editorial"
