@@ -63,4 +63,4 @@ def test_hostile_search_text_is_escaped(server) -> None:  # type: ignore[no-unty
 
 def test_csv_neutralises_cells_a_spreadsheet_would_run() -> None:
     rows = list(csv.reader(io.StringIO(as_csv([Entry("http://x/a", '=HYPERLINK("http://evil")', "+1", "@SUM(A1)")]))))
-    assert rows[1][1:] == ['\'=HYPERLINK("http://evil")', "'+1", "'@SUM(A1)"]
+    assert rows[1][1:4] == ['\'=HYPERLINK("http://evil")', "'+1", "'@SUM(A1)"]
