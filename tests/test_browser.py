@@ -44,6 +44,7 @@ PAGES = {
     "catalogue": "catalog",
     "concept": "concept",
     "compare": "compare",
+    "over-time": "concept/over-time",
 }
 
 
@@ -209,9 +210,9 @@ def test_the_comparison_of_two_editions_in_a_browser(browser, controlling_server
         visit.page.goto(controlling_server.base + "compare", wait_until="networkidle")
         assert visit.page.locator("#added + ul li").inner_text() == "Jobmesse"
         assert visit.page.locator("figure.chart").count() == 0
-        visit.page.goto(controlling_server.base + "concept", wait_until="networkidle")
-        assert visit.page.locator("#chart-editions rect").count() >= 2
-        visit.screenshot("compare-fixture-concept")
+        visit.page.goto(controlling_server.base + "concept/over-time", wait_until="networkidle")
+        assert visit.page.locator("#chart-over-time-A rect").count() >= 2
+        visit.screenshot("compare-fixture-over-time")
         visit.assert_clean()
 
 
@@ -266,3 +267,43 @@ def test_a_browser_sees_an_uncertain_statement_with_its_reason_and_reaches_its_n
         assert trig.headers["content-type"].startswith("application/trig")
         assert "graph/uncertain>" in trig.text()
         visit.assert_clean()
+
+
+def test_the_concept_page_shows_the_open_goals_above_the_fold(browser, server) -> None:  # type: ignore[no-untyped-def]
+    with visiting(browser, server.base) as visit:
+        visit.page.set_viewport_size({"width": 1280, "height": 800})
+        visit.page.goto(server.base + "concept", wait_until="networkidle")
+        heading = visit.page.locator("#open-goals h2").bounding_box()
+        first = visit.page.locator("#open-goals li.open").first.bounding_box()
+        assert heading is not None
+        assert first is not None
+        assert heading["y"] + heading["height"] <= 800
+        assert first["y"] + first["height"] <= 800
+        visit.assert_clean()
+
+
+# Every label inside its chart's drawing area, measured by the browser in its own font.
+_CLIPPED_LABELS = """() => Array.from(document.querySelectorAll("svg text")).flatMap(text => {
+    const box = text.getBBox(), area = text.ownerSVGElement.viewBox.baseVal;
+    return box.x < 0 || box.x + box.width > area.width ? [text.textContent] : [];
+})"""
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_no_chart_label_is_clipped(browser, server, lang: str) -> None:  # type: ignore[no-untyped-def]
+    with visiting(browser, server.base) as visit:
+        for path in ("concept", "concept/over-time"):
+            visit.page.goto(f"{server.base}{path}?lang={lang}", wait_until="networkidle")
+            assert visit.page.locator("svg text").count() > 10
+            assert visit.page.evaluate(_CLIPPED_LABELS) == []
+
+
+def test_printing_the_concept_keeps_the_order_of_the_page(browser, server) -> None:  # type: ignore[no-untyped-def]
+    order = ["#summary", "#open-goals", "#fields", "#concept-tree", "#without-goal"]
+    with visiting(browser, server.base) as visit:
+        visit.page.goto(server.base + "concept", wait_until="networkidle")
+        visit.page.emulate_media(media="print")
+        tops = [visit.page.locator(selector).bounding_box() for selector in order]
+        assert all(box is not None for box in tops)
+        assert [box["y"] for box in tops] == sorted(box["y"] for box in tops)
+        assert visit.page.locator("#open-goals li.open").first.is_visible()

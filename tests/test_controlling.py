@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import httpx
 import pytest
@@ -105,15 +106,16 @@ def test_csv_equals_the_json_numbers(controlling_server) -> None:  # type: ignor
 def test_the_page_shows_the_json_numbers(controlling_server) -> None:  # type: ignore[no-untyped-def]
     totals = _json(controlling_server, "concept")["totals"]
     text = _page(controlling_server, "concept")
+    # Each count links to the section that lists what it counts.
     expected = "".join(
-        f"<td>{totals[k]}</td>"
-        for k in (
-            "action_fields",
-            "goals",
-            "served_goals",
-            "unserved_goals",
-            "measures_without_goal",
-            "measures_without_action_field",
+        f'<td><a href="#{section}">{totals[k]}</a></td>'
+        for k, section in (
+            ("action_fields", "fields"),
+            ("goals", "concept-tree"),
+            ("served_goals", "concept-tree"),
+            ("unserved_goals", "open-goals"),
+            ("measures_without_goal", "without-goal"),
+            ("measures_without_action_field", "without-field"),
         )
     )
     assert f"<tbody><tr>{expected}</tr></tbody>" in text
@@ -156,7 +158,95 @@ def test_the_concept_view_in_english(controlling_server) -> None:  # type: ignor
 def test_an_unknown_table_is_refused(controlling_server) -> None:  # type: ignore[no-untyped-def]
     response = httpx.get(controlling_server.base + "concept", params={"format": "csv", "table": "x"})
     assert response.status_code == 400
-    assert "action-fields, goals, links, unfiled" in response.text
+    assert "action-fields, goals, links, unfiled, cross-cutting, open-goals" in response.text
+
+
+def test_the_open_goals_come_first_with_the_edition_since_which_they_are_open(controlling_server) -> None:  # type: ignore[no-untyped-def]
+    view = _json(controlling_server, "concept")
+    assert [(g["label"], g["open_since"]) for g in view["open_goals"]] == [
+        ("Arbeit finden", "2023"),
+        ("Teilhabe", "2023"),
+    ]
+    text = _page(controlling_server, "concept")
+    assert text.index('<section id="open-goals">') < text.index('<h2 id="fields">') < text.index('id="field-A"')
+    section = text.split('<section id="open-goals">')[1].split("</section>")[0]
+    assert "<h2>Offene Ziele (2)</h2>" in section
+    assert (
+        'Arbeit finden</a> – <a href="#field-B">B – Arbeit</a> <strong class="open-mark">offen seit 2023</strong>'
+        in section
+    )
+
+
+def test_the_open_goals_table_is_the_sections_twin(controlling_server) -> None:  # type: ignore[no-untyped-def]
+    rows = _csv(controlling_server, "concept", "open-goals")
+    assert [(r["label"], r["action_field_label"], r["open_since"]) for r in rows] == [
+        ("Arbeit finden", "Arbeit", "2023"),
+        ("Teilhabe", "", "2023"),
+    ]
+
+
+def test_counts_on_the_concept_page_take_the_singular_for_one(controlling_server) -> None:  # type: ignore[no-untyped-def]
+    german = _page(controlling_server, "concept")
+    english = _page(controlling_server, "concept", lang="en")
+    assert "Lesen lernen</a> – 1 Maßnahme\n" in german
+    assert "<p>1 Maßnahme (1 belegt, 0 redaktionell) · " in german
+    assert "<p>2 Maßnahmen (1 belegt, 1 redaktionell) · " in german
+    assert " · 1 Ziel (0 mit Maßnahme, 1 offen)</p>" in german
+    assert " · 2 Ziele (2 mit Maßnahme, 0 offen)</p>" in german
+    assert "<p>1 measure (1 sourced, 0 editorial) · " in english
+    for wrong in ("1 Maßnahmen", "1 Ziele", "1 measures", "1 goals", "Measures ·", "Goals ("):
+        assert wrong not in german + english
+
+
+# Goals over time
+
+
+def test_each_goal_has_the_measures_of_each_edition(controlling_server) -> None:  # type: ignore[no-untyped-def]
+    view = _json(controlling_server, "concept/over-time")
+    goals = {g["label"]: g for f in view["action_fields"] for g in f["goals"]}
+    course = [controlling_server.base + "id/measure/k-lesekurs"]
+    reading = [(e["year"], e["measure_list"]) for e in goals["Lesen lernen"]["editions"]]
+    assert reading == [("2023", course), ("2024", course)]
+    assert [(e["measures"], e["measures_sourced"]) for e in goals["Sprechen lernen"]["editions"]] == [(1, 0), (0, 0)]
+
+
+def test_a_goal_is_open_since_the_first_edition_after_its_last_measure(controlling_server) -> None:  # type: ignore[no-untyped-def]
+    view = _json(controlling_server, "concept/over-time")
+    goals = {g["label"]: g["open_since"] for f in view["action_fields"] for g in f["goals"]}
+    goals |= {g["label"]: g["open_since"] for g in view["overall_goals"]}
+    assert goals == {"Lesen lernen": None, "Sprechen lernen": "2024", "Arbeit finden": "2023", "Teilhabe": "2023"}
+
+
+def test_each_action_field_has_its_measures_and_goals_per_edition(controlling_server) -> None:  # type: ignore[no-untyped-def]
+    fields = {f["notation"]: f for f in _json(controlling_server, "concept/over-time")["action_fields"]}
+    per_edition = [(e["year"], e["measures"], e["goals_served"], e["goals_open"]) for e in fields["A"]["editions"]]
+    assert per_edition == [("2023", 2, 2, 0), ("2024", 1, 1, 1)]
+    assert [(e["year"], e["measures"]) for e in fields["B"]["editions"]] == [("2023", 0), ("2024", 1)]
+    assert (fields["A"]["open_since"], fields["B"]["open_since"]) == (None, None)
+
+
+def test_the_over_time_csv_tables_equal_the_json(controlling_server) -> None:  # type: ignore[no-untyped-def]
+    view = _json(controlling_server, "concept/over-time")
+    fields = _csv(controlling_server, "concept/over-time", "action-fields")
+    assert [(r["notation"], r["year"], int(r["measures"]), int(r["goals_open"])) for r in fields] == [
+        (f["notation"], e["year"], e["measures"], e["goals_open"]) for f in view["action_fields"] for e in f["editions"]
+    ]
+    goals = _csv(controlling_server, "concept/over-time", "goals")
+    assert {(r["label"], r["year"]): int(r["measures"]) for r in goals} == {
+        (g["label"], e["year"]): e["measures"]
+        for g in [*(g for f in view["action_fields"] for g in f["goals"]), *view["overall_goals"]]
+        for e in g["editions"]
+    }
+
+
+def test_open_since_is_what_the_named_query_answers(controlling_server) -> None:  # type: ignore[no-untyped-def]
+    response = httpx.get(controlling_server.base + "queries/open-since", params={"format": "json"})
+    rows = response.json()["results"]["bindings"]
+    answered = {r["subject"]["value"]: r["openSince"]["value"] for r in rows if r["kind"]["value"] != "action field"}
+    view = _json(controlling_server, "concept/over-time")
+    shown = {g["iri"]: g["open_since"] for f in view["action_fields"] for g in f["goals"]}
+    shown |= {g["iri"]: g["open_since"] for g in view["overall_goals"]}
+    assert answered == {iri: year for iri, year in shown.items() if year}
 
 
 # Report editions compared
@@ -210,8 +300,11 @@ def test_an_unknown_edition_is_refused_by_name(controlling_server) -> None:  # t
     assert "no report edition '1999' in the graph; editions: 2023, 2024" in response.text
 
 
-def test_a_chart_per_edition_once_there_are_two(controlling_server) -> None:  # type: ignore[no-untyped-def]
-    assert 'id="chart-editions"' in _page(controlling_server, "concept")
+def test_a_chart_per_action_field_over_the_editions(controlling_server) -> None:  # type: ignore[no-untyped-def]
+    text = _page(controlling_server, "concept/over-time")
+    for letter in ("A", "B"):
+        chart = text.split(f'<figure class="chart" id="chart-over-time-{letter}">')[1].split("</figure>")[0]
+        assert re.findall(r"<tspan[^>]*>([^<]*)</tspan>", chart) == ["2023", "2024"]
 
 
 # On the real graph

@@ -2,18 +2,63 @@
 
 A chart is rows of labelled bars, each bar made of segments (served and open goals, say). The template
 draws the rectangles and texts; the same numbers stand in a table next to it as the text alternative.
+
+The labels are never clipped: the server cannot measure text in the reader's font, so it takes an upper
+bound of each label's width (text_width) and makes the label area as wide as the widest label, wrapping a
+label at word breaks onto more lines where it would be wider than MAX_LABEL_WIDTH.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
+FONT_SIZE = 13  # px, as .chart-label and .chart-value in ikg.css
+LINE_HEIGHT = 16
 ROW_HEIGHT = 28
 BAR_HEIGHT = 18
-LABEL_WIDTH = 300
+MAX_LABEL_WIDTH = 380
+LABEL_GAP = 8
 BAR_AREA = 420
 VALUE_GAP = 6
-WIDTH = LABEL_WIDTH + BAR_AREA + 60
+VALUE_AREA = 60
+LEGEND_SWATCH = 20  # the square and the space after it
+LEGEND_GAP = 24
+
+# Advance widths in em, each at least the widest of its characters in the fonts of the stylesheet's stack
+# (system-ui, Segoe UI, Roboto, Noto Sans, and DejaVu Sans, the widest of them, where those are missing).
+# A character none of the classes names counts as a full em, which no Latin, Greek or Cyrillic glyph exceeds.
+_NARROW = 0.42
+_LOWER = 0.64
+_UPPER = 0.80
+_WIDE = 1.0
+_WIDTHS: dict[str, float] = {
+    **dict.fromkeys(" !\"'(),-./:;[]|fijlrtI‚‘’„“”", _NARROW),
+    **dict.fromkeys("abcdeghknopqsuvxyzß", _LOWER),
+    **dict.fromkeys("ABCDEFGHJKLNOPQRSTUVXYZ0123456789–?*+=<>#$&_~", _UPPER),
+}
+
+
+def text_width(text: str, size: float = FONT_SIZE) -> float:
+    """An upper bound of the text's width in px at the font size: per character the bound of its class, an
+    accented letter counted as its base letter (ä as a)."""
+    return size * sum(_WIDTHS.get(_base(c), _WIDE) for c in text)
+
+
+def _base(character: str) -> str:
+    decomposed = unicodedata.normalize("NFD", character)
+    return decomposed[0] if decomposed else character
+
+
+def wrapped(label: str, limit: float = MAX_LABEL_WIDTH) -> tuple[str, ...]:
+    """The label in lines at word breaks, each no wider than `limit` unless a single word is."""
+    lines: list[str] = []
+    for word in label.split():
+        if lines and text_width(f"{lines[-1]} {word}") <= limit:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return tuple(lines) or ("",)
 
 
 @dataclass(frozen=True)
@@ -25,11 +70,19 @@ class Segment:
 
 
 @dataclass(frozen=True)
+class Line:
+    text: str
+    y: float
+
+
+@dataclass(frozen=True)
 class Bar:
     label: str
     total: int
     y: float
     segments: tuple[Segment, ...]
+    lines: tuple[Line, ...]  # the label as drawn, right-aligned to the label area
+    label_width: float
 
     @property
     def text_y(self) -> float:
@@ -44,7 +97,19 @@ class Bar:
 
     @property
     def value_x(self) -> float:
-        return LABEL_WIDTH + sum(s.width for s in self.segments) + VALUE_GAP
+        return self.label_width + sum(s.width for s in self.segments) + VALUE_GAP
+
+
+@dataclass(frozen=True)
+class LegendItem:
+    kind: str
+    label: str
+    x: float
+    y: float
+
+    @property
+    def text_x(self) -> float:
+        return self.x + LEGEND_SWATCH
 
 
 @dataclass(frozen=True)
@@ -53,23 +118,14 @@ class BarChart:
     title: str
     description: str
     bars: tuple[Bar, ...]
-    legend: tuple[tuple[str, str], ...]  # (kind, label)
+    legend: tuple[LegendItem, ...]
+    label_width: float
+    width: int
+    height: int
 
     @property
-    def width(self) -> int:
-        return WIDTH
-
-    @property
-    def height(self) -> int:
-        return ROW_HEIGHT * len(self.bars) + (ROW_HEIGHT if self.legend else 0) + 8
-
-    @property
-    def legend_y(self) -> int:
-        return ROW_HEIGHT * len(self.bars) + 14
-
-    @property
-    def label_x(self) -> int:
-        return LABEL_WIDTH - 8
+    def label_x(self) -> float:
+        return self.label_width - LABEL_GAP
 
 
 def bar_chart(
@@ -82,16 +138,36 @@ def bar_chart(
     """Rows of (label, [(value, kind), ...]) scaled so that the longest bar fills the bar area."""
     longest = max((sum(v for v, _ in segments) for _, segments in rows), default=0) or 1
     scale = BAR_AREA / longest
+    labels = [wrapped(label) for label, _ in rows]
+    label_width = max((text_width(line) for lines in labels for line in lines), default=0) + 2 * LABEL_GAP
     bars = []
-    for number, (label, segments) in enumerate(rows):
-        x = float(LABEL_WIDTH)
+    top = 4.0
+    for (label, segments), lines in zip(rows, labels, strict=True):
+        height = max(ROW_HEIGHT, LINE_HEIGHT * len(lines) + 12)
+        y = top + (height - ROW_HEIGHT) / 2  # the bar centred against its label's lines
+        first_line = top + (height - LINE_HEIGHT * len(lines)) / 2 + LINE_HEIGHT - 4
+        x = label_width
         placed = []
         for value, kind in segments:
             placed.append(Segment(value, kind, x, value * scale))
             x += value * scale
-        bars.append(Bar(_shortened(label), sum(v for v, _ in segments), number * ROW_HEIGHT + 4, tuple(placed)))
-    return BarChart(id, title, description, tuple(bars), legend)
+        drawn = tuple(Line(text, first_line + n * LINE_HEIGHT) for n, text in enumerate(lines))
+        bars.append(Bar(label, sum(v for v, _ in segments), y, tuple(placed), drawn, label_width))
+        top += height
+    items, bottom = _legend(legend, label_width, top + 10)
+    right = max([label_width + BAR_AREA + VALUE_AREA, *(i.x + LEGEND_SWATCH + text_width(i.label) for i in items)])
+    return BarChart(id, title, description, tuple(bars), items, label_width, round(right + 2), round(bottom + 8))
 
 
-def _shortened(label: str, limit: int = 44) -> str:
-    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
+def _legend(legend: tuple[tuple[str, str], ...], left: float, top: float) -> tuple[tuple[LegendItem, ...], float]:
+    """The legend's items in rows under the bars, each row no wider than the bar and value area."""
+    right = left + BAR_AREA + VALUE_AREA
+    items = []
+    x, y = left, top
+    for kind, label in legend:
+        width = LEGEND_SWATCH + text_width(label)
+        if x > left and x + width > right:
+            x, y = left, y + ROW_HEIGHT - 6
+        items.append(LegendItem(kind, label, x, y))
+        x += width + LEGEND_GAP
+    return tuple(items), (y + ROW_HEIGHT - 6 if items else top - 10)

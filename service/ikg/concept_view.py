@@ -6,7 +6,6 @@ over SPARQL; the page, its JSON and its CSV tables are three renderings of one m
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -24,7 +23,7 @@ QUERIES = (
     "measures-unfiled",
     "action-field-actors",
     "report-editions",
-    "edition-measures-per-action-field",
+    "open-since",
 )
 # A link is sourced, or marked by the graph that alone states it: the marked graphs' names are the kinds.
 LINK_KINDS = ("sourced", *MARKED_GRAPHS)
@@ -59,10 +58,18 @@ WORDS = {
         "chart_coverage": "Zielabdeckung je Handlungsfeld",
         "chart_coverage_desc": "Gestapeltes Balkendiagramm: je Handlungsfeld die Ziele mit mindestens einer "
         "Maßnahme und die offenen Ziele; dieselben Zahlen stehen in der Tabelle darunter.",
-        "chart_editions": "Maßnahmen je Handlungsfeld und Berichtsausgabe",
-        "one_edition": "Bisher gibt es eine Ausgabe des Statusberichts ({year}); der Vergleich der Ausgaben und "
-        "das Diagramm je Ausgabe erscheinen, sobald eine zweite Ausgabe im Graphen ist.",
+        "one_edition": "Bisher gibt es eine Ausgabe des Statusberichts ({year}); der Vergleich der Ausgaben "
+        "erscheint, sobald eine zweite Ausgabe im Graphen ist.",
         "compare": "Berichtsausgaben vergleichen",
+        "over_time": "Ziele im Zeitverlauf: Maßnahmen je Ausgabe und „offen seit“",
+        "open_goals": "Offene Ziele",
+        "open_goals_note": "Ziele, denen keine Maßnahme dient; „offen seit“ nennt die erste Ausgabe des "
+        "Statusberichts, seit der ihnen keine Maßnahme einer Ausgabe mehr dient.",
+        "no_open_goals": "Jedem Ziel dient mindestens eine Maßnahme.",
+        "open_since": "offen seit",
+        "overall_goal": "übergreifendes Ziel",
+        "n_goals": "Ziel|Ziele",
+        "n_measures": "Maßnahme|Maßnahmen",
         "field": "Handlungsfeld",
         "goal": "Ziel",
         "measure": "Maßnahme",
@@ -128,10 +135,18 @@ WORDS = {
         "chart_coverage": "Goal coverage per action field",
         "chart_coverage_desc": "Stacked bar chart: per action field the goals with at least one measure and the "
         "open goals; the same numbers are in the table below.",
-        "chart_editions": "Measures per action field and report edition",
-        "one_edition": "So far there is one edition of the status report ({year}); the comparison of editions and "
-        "the chart per edition appear as soon as a second edition is in the graph.",
+        "one_edition": "So far there is one edition of the status report ({year}); the comparison of editions "
+        "appears as soon as a second edition is in the graph.",
         "compare": "Compare report editions",
+        "over_time": 'Goals over time: measures per edition and "open since"',
+        "open_goals": "Open goals",
+        "open_goals_note": 'Goals no measure serves; "open since" names the first edition of the status report '
+        "from which on no measure of an edition has served them.",
+        "no_open_goals": "Every goal is served by at least one measure.",
+        "open_since": "open since",
+        "overall_goal": "overall goal",
+        "n_goals": "goal|goals",
+        "n_measures": "measure|measures",
         "field": "Action field",
         "goal": "Goal",
         "measure": "Measure",
@@ -249,6 +264,11 @@ class FieldView:
     def unsourced(self) -> int:
         return self.measures - self.links.get("sourced", 0)
 
+    @property
+    def anchor(self) -> str:
+        """The id of the field's section on the page."""
+        return f"field-{self.notation or self.iri.rsplit('/', 1)[-1]}"
+
 
 @dataclass
 class ConceptView:
@@ -258,13 +278,21 @@ class ConceptView:
     without_goal: list[LinkedMeasure]
     without_field: list[LinkedMeasure]
     editions: list[Row]
-    edition_counts: list[Row]
+    open_since: dict[str, str]  # goal → the first edition since which no edition's measure serves it
     evidence: str
     charts: list[BarChart]
 
     @property
     def goals(self) -> list[GoalView]:
         return [g for f in self.fields for g in f.goals] + self.overall_goals
+
+    @property
+    def open_goals(self) -> list[tuple[GoalView, FieldView | None]]:
+        """The goals no measure serves, each with its action field (None for an overall goal), in the
+        order of the page: the fields' goals by letter, then the overall goals."""
+        return [(g, f) for f in self.fields for g in f.goals if not g.served] + [
+            (g, None) for g in self.overall_goals if not g.served
+        ]
 
     @property
     def inferred_letters(self) -> bool:
@@ -350,7 +378,7 @@ def _assemble(rows: dict[str, list[Row]], lang: str, evidence: str) -> ConceptVi
         without_goal=[_linked(r) for r in unfiled if r["missing"] == "goal"],
         without_field=[_linked(r) for r in unfiled if r["missing"] == "action field"],
         editions=rows["report-editions"],
-        edition_counts=rows["edition-measures-per-action-field"],
+        open_since={r["subject"]: r["openSince"] for r in rows["open-since"]},
         evidence=evidence,
         charts=[],
     )
@@ -411,27 +439,7 @@ def _charts(view: ConceptView, lang: str) -> list[BarChart]:
             ),
         ),
     ]
-    if len(view.editions) > 1:
-        charts.append(_editions_chart(view, words))
     return charts
-
-
-def _editions_chart(view: ConceptView, words: dict[str, str]) -> BarChart:
-    counts = Counter({(r["actionField"], r["year"]): int(r["measures"]) for r in view.edition_counts})
-    years = [e["year"] for e in view.editions]
-    kinds = [f"bar-edition-{n % 4}" for n in range(len(years))]
-    rows = [
-        (f"{_field_name(f)} ({year})", [(counts[(f.iri, year)], kind)])
-        for f in view.fields
-        for year, kind in zip(years, kinds, strict=True)
-    ]
-    return bar_chart(
-        "chart-editions",
-        words["chart_editions"],
-        words["chart_editions"],
-        rows,
-        legend=tuple(zip(kinds, years, strict=True)),
-    )
 
 
 def _measure(m: LinkedMeasure) -> dict:
@@ -459,6 +467,7 @@ def as_json(view: ConceptView) -> dict:
             "kind": g.kind,
             "served": g.served,
             "served_by_source": g.served_by_source,
+            "open_since": view.open_since.get(g.iri),
             "measures": [_measure(m) for m in g.measures],
         }
 
@@ -466,6 +475,16 @@ def as_json(view: ConceptView) -> dict:
         "evidence": view.evidence,
         "totals": view.totals(),
         "by_evidence": view.by_evidence(),
+        "open_goals": [
+            {
+                "iri": g.iri,
+                "label": g.label,
+                "kind": g.kind,
+                "action_field": f.iri if f else None,
+                "open_since": view.open_since.get(g.iri),
+            }
+            for g, f in view.open_goals
+        ],
         "action_fields": [
             {
                 **_filing(f),
@@ -489,7 +508,7 @@ def as_json(view: ConceptView) -> dict:
     }
 
 
-TABLES = ("action-fields", "goals", "links", "unfiled", "cross-cutting")
+TABLES = ("action-fields", "goals", "links", "unfiled", "cross-cutting", "open-goals")
 
 
 def table(view: ConceptView, name: str) -> tuple[list[str], list[list[object]]]:
@@ -498,7 +517,7 @@ def table(view: ConceptView, name: str) -> tuple[list[str], list[list[object]]]:
         return _action_field_table(view)
     if name == "goals":
         fields_of = {g.iri: f for f in view.fields for g in f.goals}
-        header = ["goal", "label", "kind", "action_field", "served", "measures", *LINK_KINDS]
+        header = ["goal", "label", "kind", "action_field", "served", "measures", *LINK_KINDS, "open_since"]
         return header, [
             [
                 g.iri,
@@ -508,8 +527,15 @@ def table(view: ConceptView, name: str) -> tuple[list[str], list[list[object]]]:
                 "yes" if g.served else "no",
                 len(g.measures),
                 *(g.count(k) for k in LINK_KINDS),
+                view.open_since.get(g.iri, ""),
             ]
             for g in view.goals
+        ]
+    if name == "open-goals":
+        header = ["goal", "label", "kind", "action_field", "action_field_label", "open_since"]
+        return header, [
+            [g.iri, g.label, g.kind, f.iri if f else "", f.label if f else "", view.open_since.get(g.iri, "")]
+            for g, f in view.open_goals
         ]
     if name == "links":
         header = ["goal", "goal_label", "measure", "measure_label", "link", "currency"]

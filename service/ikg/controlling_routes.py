@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable
+from functools import partial
 from types import ModuleType
 from typing import Any
 from urllib.parse import urlencode
@@ -13,7 +14,7 @@ from fastapi import FastAPI
 from starlette.requests import Request
 from starlette.responses import Response
 
-from . import compare_view, concept_view, evidence_switch
+from . import compare_view, concept_view, evidence_switch, over_time_view
 from .page_work import built, cached
 from .query_rows import QueryFailedError
 from .responses import error, page_format, page_language, render_page
@@ -37,6 +38,8 @@ def add_controlling_routes(app: FastAPI, publication) -> None:  # type: ignore[n
 
     _add_view(app, publication, "/concept", concept_view, "concept.html", load_concept)
     _add_view(app, publication, "/compare", compare_view, "compare.html", load_comparison)
+    load_over_time = partial(over_time_view.load, publication)
+    _add_view(app, publication, "/concept/over-time", over_time_view, "over_time.html", load_over_time)
 
 
 def _add_view(  # type: ignore[no-untyped-def]
