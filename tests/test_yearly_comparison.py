@@ -18,6 +18,8 @@ MEASURE = "id/measure/"
 ORGANISATION = "id/organisation/"
 GOAL = "id/goal/hf-b-leitziel-3"
 GOAL_LABEL = "Leitziel 3 im Handlungsfeld B"
+FIELD = "id/action-field/sprache-sprachfoerderung"
+FIELD_LABEL = "A – Sprache / Sprachförderung"
 
 
 def _headers(sheet) -> dict[str, int]:  # type: ignore[no-untyped-def]
@@ -67,6 +69,7 @@ def _yearly_update_2025(project: Path) -> None:
         measures,
         Titel="Sprachcafé am Markt",
         Träger="Kommunales Integrationszentrum Leverkusen",
+        Handlungsfeld=FIELD_LABEL,
         Quellen="https://example.org/sprachcafe",
     )
     _append(measures, Titel="Elternabend", Träger="AWO Leverkusen", Quellen="https://example.org/elternabend")
@@ -74,7 +77,8 @@ def _yearly_update_2025(project: Path) -> None:
 
 
 def _yearly_update_2026(project: Path) -> None:
-    """A year later: one measure dropped, one run by another operator and now serving a goal, the rest kept."""
+    """A year later: one measure dropped, one run by another operator, now serving a goal and filed under no
+    action field, the rest kept."""
     book = _export(project, "2025")
     _edition_row(book, "2026")
     measures = book["Maßnahmen"]
@@ -82,6 +86,7 @@ def _yearly_update_2026(project: Path) -> None:
     headers = _headers(measures)
     measures.cell(_row_of(measures, "sprachcafe-am-markt"), headers["Träger"], "AWO Leverkusen")
     measures.cell(_row_of(measures, "sprachcafe-am-markt"), headers["Ziele"], GOAL_LABEL)
+    measures.cell(_row_of(measures, "sprachcafe-am-markt"), headers["Handlungsfeld"]).value = None
     _import(project, book, "2026")
 
 
@@ -127,11 +132,12 @@ def test_keeping_every_row_and_adding_two_shows_exactly_the_two_added(yearly: st
     }
 
 
-def test_a_dropped_row_has_ended_and_a_new_operator_and_goal_are_the_changes(yearly: str) -> None:
+def test_a_dropped_row_has_ended_and_the_edited_cells_are_the_changes(yearly: str) -> None:
     assert _changes(_compare(yearly, **{"from": "2025", "to": "2026"}), yearly) == {
         "added": [],
         "ended": [MEASURE + "elternabend"],
         "changed": [
+            (MEASURE + "sprachcafe-am-markt", "action_field", [FIELD], []),
             (MEASURE + "sprachcafe-am-markt", "goal", [], [GOAL]),
             (
                 MEASURE + "sprachcafe-am-markt",
@@ -210,3 +216,13 @@ def test_a_measure_the_latest_edition_dropped_is_no_longer_current(yearly: str) 
 def test_a_measure_no_edition_names_is_current_by_the_editors_filing(yearly: str) -> None:
     current = _current(yearly)
     assert current[MEASURE + "cafe-welt"][1] == "editorial"
+
+
+def test_measures_per_field_and_edition_count_a_filing_only_for_the_editions_it_holds_for(yearly: str) -> None:
+    """Sprachcafé am Markt is filed under A by the 2025 edition's graph only; the 2026 row left the field empty."""
+    response = httpx.get(yearly + "queries/edition-measures-per-action-field", params={"format": "json"}, timeout=60)
+    rows = response.json()["results"]["bindings"]
+    per_year = {
+        r["year"]["value"]: int(r["measures"]["value"]) for r in rows if r.get("notation", {}).get("value") == "A"
+    }
+    assert per_year["2025"] == per_year["2026"] + 1
