@@ -18,6 +18,8 @@ that graph/ holds, exported and imported again) writes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pyoxigraph as ox
 
 from . import importer
@@ -190,8 +192,7 @@ class ConceptRows:
             self._add(iri, KIND, kind)
         for field in fields[:1]:
             self._add(iri, BROADER, field)
-        # A field's goal is in the field's concept; an overall goal in the concept in force.
-        for scheme in [s for f in fields[:1] for s in self._schemes_of(f)] or [self.concept]:
+        for scheme in self._schemes_of(fields[:1]):
             self._add(iri, IN_SCHEME, scheme)
         self._named("goal", iri, row, set())
 
@@ -251,7 +252,8 @@ class ConceptRows:
         for source in found:
             if not self.view.has(iri, SOURCE, source):
                 self._add(iri, SOURCE, source)
-        known = [q.subject for q in self.view.quads(None, GENERATED, iri) if self.view.is_a(q.subject, DECISION)]
+        adopted = [q.subject for q in self.view.quads(None, GENERATED, iri) if isinstance(q.subject, ox.NamedNode)]
+        known: list[object] = [d for d in adopted if self.view.is_a(d, DECISION)]
         decisions = self.work._resolve("decision", row, "decisions", "unknown_decision")
         if known:
             self._check_links(row, "decisions", known, decisions)
@@ -270,7 +272,7 @@ class ConceptRows:
         if row.text(column) and sorted(row.values(column)) != sorted(old):
             self._changed(row, column, "; ".join(old))
 
-    def _check_links(self, row: Row, column: str, old: list[object], new: list[ox.NamedNode]) -> None:
+    def _check_links(self, row: Row, column: str, old: Sequence[object], new: list[ox.NamedNode]) -> None:
         """As _check, for cells naming resources: compared by what the names resolve to."""
         resolved = len(new) == len(row.values(column))  # an unresolved name is told as a problem already
         if row.text(column) and resolved and set(new) != set(old):
@@ -290,12 +292,14 @@ class ConceptRows:
                 found.append(kind)
         return found
 
-    def _schemes_of(self, field: ox.NamedNode) -> list[ox.NamedNode]:
-        """The concept a field belongs to, whether the graph holds the field or this import adds it."""
-        if self.view.is_a(field, FIELD):
-            stated = self.view.objects(field, TOP_CONCEPT_OF)
-            return [s for s in stated if isinstance(s, ox.NamedNode)][:1]
-        return [self.concept] if self.concept is not None else []
+    def _schemes_of(self, fields: list[ox.NamedNode]) -> list[ox.NamedNode]:
+        """A field's goal is in the field's concept (whether the graph holds the field or this import adds it);
+        an overall goal in the concept in force."""
+        current = [self.concept] if self.concept is not None else []
+        for field in fields:
+            if self.view.is_a(field, FIELD):
+                return [s for s in self.view.objects(field, TOP_CONCEPT_OF) if isinstance(s, ox.NamedNode)][:1]
+        return current
 
     def _add(self, subject: ox.NamedNode, predicate: ox.NamedNode, obj: object) -> None:
         self.work.add(subject, predicate, obj, CONCEPT_GRAPH)

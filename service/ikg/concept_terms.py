@@ -43,7 +43,7 @@ def shown(view: GraphView, member: ox.NamedNode) -> str:
 def code_index(view: GraphView, scheme: ox.NamedNode) -> dict[str, ox.NamedNode]:
     """Every way the staff may write a value of the code list, case-folded: German and English label,
     notation and identifier."""
-    index = {}
+    index: dict[str, ox.NamedNode] = {}
     for member in members(view, scheme):
         names = {slug_of(member.value), *(o.value for o in view.objects(member, NOTATION))}
         names |= {o.value for o in view.objects(member, PREF_LABEL) if isinstance(o, ox.Literal)}
