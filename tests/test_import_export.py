@@ -64,7 +64,16 @@ def _refused(project: Path, filled: Path, message: str, *options: str) -> None:
 
 def test_export_writes_the_edition_with_a_guide_and_drop_down_lists(template: Path) -> None:
     book = openpyxl.load_workbook(template)
-    assert book.sheetnames == ["Anleitung", "Maßnahmen", "Organisationen", "Förderprogramme", "Bericht", "Listen"]
+    assert book.sheetnames == [
+        "Anleitung",
+        "Maßnahmen",
+        "Organisationen",
+        "Förderprogramme",
+        "Bericht",
+        "Handlungsfelder",
+        "Ziele",
+        "Listen",
+    ]
     measures = book["Maßnahmen"]
     assert [c.value for c in measures[1]][:3] == ["Kennung", "Titel", "Titel (englisch)"]
     assert sorted(measures.cell(row=r, column=1).value for r in (2, 3)) == ["anerkennungsberatung-jsl", "einstieg-in"]

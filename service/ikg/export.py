@@ -1,8 +1,8 @@
 """`ikg export`: the graph's measures (of one report edition, or all) as the spreadsheet template.
 
-Organisations and funding programmes appear by their German name, or by their identifier where two
-share a name, so that the import finds each again; the drop-down lists offer every action field, goal,
-organisation and programme of the graph.
+Resources are named as sheet_cells.Names says, so that the import finds each again; the concept's sheets
+(action fields, goals) come from concept_export; the drop-down lists offer every action field, goal,
+organisation, programme and decision of the graph, and the code lists' goal kinds and statuses.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ import pyoxigraph as ox
 
 from . import editions as editions_module
 from . import sources, workbook
+from .concept_export import field_rows, goal_rows, status_of
+from .concept_terms import DECISION, GOAL_KIND_SCHEME, STATUS_SCHEME, members, shown
 from .graph_reader import (
     ACTION_FIELD,
     CREATOR,
@@ -20,56 +22,22 @@ from .graph_reader import (
     FIELD,
     FORMAL_ORGANIZATION,
     FUNDER,
-    GOAL,
     HOMEPAGE,
     MEASURE,
-    NOTATION,
     OPERATOR,
     ORGANIZATION,
-    OVERALL_GOAL,
     PARTNER,
     PROGRAMME,
     RDF_TYPE,
     REFERENCED_BY,
     SERVES_GOAL,
-    SOURCE,
     GraphView,
     slug_of,
 )
 from .oxigraph_types import term_value
 from .problems import DataError
-
-SEP = f"{workbook.SEPARATOR} "
-
-
-class Names:
-    """How the spreadsheet names each resource: its label, unless another resource of its kind shares it."""
-
-    def __init__(self, view: GraphView) -> None:
-        self.view = view
-        self._names: dict[str, str] = {}
-        for kind in (ORGANIZATION, PROGRAMME, GOAL, OVERALL_GOAL):
-            self._register(view.of_type(kind))
-        for field in view.of_type(FIELD):
-            notation = view.objects(field, NOTATION)
-            label = view.label(field)
-            self._names[field.value] = f"{notation[0].value} – {label}" if notation else label
-
-    def _register(self, resources: list[ox.NamedNode]) -> None:
-        counts: dict[str, int] = {}
-        for resource in resources:
-            counts[self.view.label(resource)] = counts.get(self.view.label(resource), 0) + 1
-        for resource in resources:
-            label = self.view.label(resource)
-            self._names[resource.value] = label if label and counts[label] == 1 else slug_of(resource.value)
-
-    def of(self, resource: object) -> str:
-        if isinstance(resource, ox.NamedNode):
-            return self._names.get(resource.value, slug_of(resource.value))
-        return str(resource)
-
-    def all(self, cls: ox.NamedNode) -> list[str]:
-        return sorted(self.of(r) for r in self.view.of_type(cls))
+from .sheet_cells import SEP, Names
+from .sheet_cells import sources as _sources
 
 
 def export(root: Path, target: Path, edition: str | None = None) -> int:
@@ -91,7 +59,8 @@ def export(root: Path, target: Path, edition: str | None = None) -> int:
         measures = sorted({term_value(q.subject) for q in view.quads(None, REFERENCED_BY, report)})
     else:
         measures = [m.value for m in view.of_type(MEASURE)]
-    rows = [_measure_row(view, names, ox.NamedNode(m)) for m in measures]
+    edition_graph = chosen.graph if chosen is not None else None
+    rows = [_measure_row(view, names, ox.NamedNode(m), edition_graph) for m in measures]
     used = {n.value for m in measures for p in (OPERATOR, PARTNER) for n in view.objects(ox.NamedNode(m), p)}
     programmes = sorted(
         {n.value for m in measures for n in view.objects(ox.NamedNode(m), FUNDER)} & _iris(view, PROGRAMME)
@@ -104,12 +73,16 @@ def export(root: Path, target: Path, edition: str | None = None) -> int:
         "organisations": [_organisation_row(view, ox.NamedNode(o)) for o in sorted(used & _iris(view, ORGANIZATION))],
         "programmes": [_programme_row(view, names, ox.NamedNode(p)) for p in programmes],
         "report": [_report_row(view, names, chosen)] if chosen is not None else [],
+        "fields": field_rows(view, names),
+        "goals": goal_rows(view, names),
     }
     lists = {
         "fields": names.all(FIELD),
-        "goals": sorted(names.all(GOAL) + names.all(OVERALL_GOAL)),
         "organisations": names.all(ORGANIZATION),
         "programmes": names.all(PROGRAMME),
+        "decisions": names.all(DECISION),
+        "goal_kinds": [shown(view, k) for k in members(view, GOAL_KIND_SCHEME)],
+        "status": [shown(view, s) for s in members(view, STATUS_SCHEME)],
     }
     title = (
         f"Vorlage für den Statusbericht, Ausgabe {edition}: ikg-Export aus dem Integrations-Wissensgraphen"
@@ -128,11 +101,7 @@ def _joined(view: GraphView, names: Names, resource: ox.NamedNode, predicate: ox
     return SEP.join(sorted(names.of(o) for o in view.objects(resource, predicate)))
 
 
-def _sources(view: GraphView, resource: ox.NamedNode) -> str:
-    return SEP.join(sorted(o.value for o in view.objects(resource, SOURCE) if isinstance(o, ox.NamedNode)))
-
-
-def _measure_row(view: GraphView, names: Names, measure: ox.NamedNode) -> dict[str, str]:
+def _measure_row(view: GraphView, names: Names, measure: ox.NamedNode, edition_graph: str | None) -> dict[str, str]:
     periods = view.periods(measure)
     start, end = periods[0] if len(periods) == 1 else ("", "")
     return {
@@ -149,6 +118,7 @@ def _measure_row(view: GraphView, names: Names, measure: ox.NamedNode) -> dict[s
         "start": start,
         "end": end,
         "sources": _sources(view, measure),
+        "status": status_of(view, measure, edition_graph),
     }
 
 

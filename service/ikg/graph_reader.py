@@ -53,7 +53,13 @@ ORGANIZATION = node(ORG + "Organization")
 FORMAL_ORGANIZATION = node(ORG + "FormalOrganization")
 REPORT = node(SCHEMA + "Report")
 KINDS = {"measure": MEASURE, "organisation": ORGANIZATION, "programme": PROGRAMME}
-ID_PATHS = {"measure": "id/measure/", "organisation": "id/organisation/", "programme": "id/programme/"}
+ID_PATHS = {
+    "measure": "id/measure/",
+    "organisation": "id/organisation/",
+    "programme": "id/programme/",
+    "goal": "id/goal/",
+    "field": "id/action-field/",
+}
 
 
 def id_iri(kind: str, slug: str) -> str:

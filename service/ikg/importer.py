@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from . import concept_import, sources, workbook
 from . import editions as editions_module
-from . import sources, workbook
 from .graph_reader import (
     ACTION_FIELD,
     CREATOR,
@@ -92,6 +92,10 @@ PROPERTY_COLUMNS = {
     "dct:temporal/dcat:startDate": "start",
     "dct:temporal/dcat:endDate": "end",
     "dct:creator": "creator",
+    "ikg:status": "status",
+    "skos:broader": "action_fields",
+    "dct:type": "kind",
+    "skos:notation": "notation",
 }
 MESSAGES = {
     "empty_row": (
@@ -139,6 +143,10 @@ MESSAGES = {
     "unknown_goal": (
         "unbekanntes Ziel »{value}«; bitte eines aus der Auswahlliste nehmen",
         "unknown goal »{value}«; please take one from the list",
+    ),
+    "unknown_decision": (
+        "unbekannter Beschluss »{value}«; bitte einen aus der Auswahlliste nehmen",
+        "unknown decision »{value}«; please take one from the list",
     ),
     "unknown_programme": (
         "unbekanntes Förderprogramm »{value}«; bitte eines aus der Auswahlliste nehmen oder es im Blatt "
@@ -293,10 +301,12 @@ class _Import:
         for sheet in (ORGANISATIONS, PROGRAMMES):
             for row in self._filled_rows(rows.get(sheet.key, [])):
                 self._entry(sheet, row)
+        concept_import.read_concept(self)  # before the measures: a measure may serve a goal added in the file
         self._report(rows.get(REPORT_SHEET.key, []))
         seen: dict[str, int] = {}
         for row in self._filled_rows(rows.get(MEASURES.key, [])):
             self._measure(row, seen)
+        concept_import.read_statuses(self)
 
     def _filled_rows(self, rows: list[Row]) -> list[Row]:
         filled = []
@@ -550,6 +560,8 @@ _KINDS = {
     "organisations": {"de": "Organisation", "en": "Organisation"},
     "programmes": {"de": "Förderprogramm", "en": "Funding programme"},
     "report": {"de": "Bericht", "en": "Report"},
+    "fields": {"de": "Handlungsfeld", "en": "Action field"},
+    "goals": {"de": "Ziel", "en": "Goal"},
 }
 
 

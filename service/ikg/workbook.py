@@ -156,6 +156,15 @@ MEASURES = Sheet(
             multiple=True,
             width=50,
         ),
+        _c(
+            "status",
+            "Status",
+            "Stand der Maßnahme in dieser Ausgabe (neu, fortgeführt, beendet, geplant); leer, wenn der Bericht keinen "
+            "nennt",
+            "the measure's state in this edition (new, continued, ended, planned); empty if the report gives none",
+            choices="status",
+            width=14,
+        ),
     ),
 )
 ORGANISATIONS = Sheet(
@@ -248,13 +257,87 @@ REPORT = Sheet(
         ),
     ),
 )
-SHEETS = (MEASURES, ORGANISATIONS, PROGRAMMES, REPORT)
+_DECISION_HELP = (
+    "Ratsbeschluss, der es beschlossen hat, wenn bekannt (aus der Auswahlliste)",
+    "the council decision that adopted it, if known (from the list)",
+)
+FIELDS = Sheet(
+    "fields",
+    "Handlungsfelder",
+    (
+        _c(
+            "id",
+            "Kennung",
+            "leer lassen bei einem neuen Handlungsfeld; sonst nicht ändern",
+            "leave empty for a new action field; otherwise never change it",
+            width=30,
+        ),
+        _c("notation", "Buchstabe", "Buchstabe des Handlungsfelds im Konzept, z. B. A", "its letter, e.g. A", width=10),
+        _c("title_de", "Bezeichnung", "Name des Handlungsfelds", "the action field's name", required=True, width=40),
+        _c("title_en", "Bezeichnung (englisch)", "Name auf Englisch, wenn bekannt", "the name in English", width=30),
+        _c(
+            "sources",
+            "Quellen",
+            "öffentliche Quelle(n); Pflicht bei neuen Handlungsfeldern",
+            "public source(s); required for new ones",
+            multiple=True,
+            width=50,
+        ),
+        _c("decisions", "Beschluss", *_DECISION_HELP, multiple=True, choices="decisions", width=40),
+    ),
+)
+GOALS = Sheet(
+    "goals",
+    "Ziele",
+    (
+        _c(
+            "id",
+            "Kennung",
+            "leer lassen bei einem neuen Ziel; sonst nicht ändern",
+            "leave empty for a new goal; otherwise never change it",
+            width=30,
+        ),
+        _c("title_de", "Bezeichnung", "das Ziel auf Deutsch", "the goal in German", required=True, width=50),
+        _c("title_en", "Bezeichnung (englisch)", "das Ziel auf Englisch", "the goal in English", width=40),
+        _c(
+            "kind",
+            "Art",
+            "Leitziel, Handlungsziel, Auftrag des Rates …, aus der Auswahlliste",
+            "guiding goal, operational goal, council mandate …, from the list",
+            choices="goal_kinds",
+            width=24,
+        ),
+        _c(
+            "action_fields",
+            "Handlungsfeld",
+            "das Handlungsfeld eines Leit- oder Handlungsziels; leer bei einem übergreifenden Ziel des ganzen Konzepts",
+            "the action field of a guiding or operational goal; empty for an overall goal of the whole concept",
+            choices="fields",
+            width=32,
+        ),
+        _c(
+            "sources",
+            "Quellen",
+            "öffentliche Quelle(n); Pflicht bei neuen Zielen",
+            "public source(s); required for new goals",
+            multiple=True,
+            width=50,
+        ),
+        _c("decisions", "Beschluss", *_DECISION_HELP, multiple=True, choices="decisions", width=40),
+    ),
+)
+SHEETS = (MEASURES, ORGANISATIONS, PROGRAMMES, REPORT, FIELDS, GOALS)
 LISTS = {
     "fields": "Handlungsfelder",
-    "goals": "Ziele",
     "organisations": "Organisationen",
     "programmes": "Förderprogramme",
+    "decisions": "Beschlüsse",
+    "goal_kinds": "Arten von Zielen",
+    "status": "Status",
 }
+# Lists offered from a column of a data sheet rather than from "Listen": a goal added in the sheet Ziele can be
+# picked in the sheet Maßnahmen of the same file at once.
+SHEET_LISTS = {"goals": (GOALS, "title_de")}
 LIST_SHEET = "Listen"
 GUIDE_SHEET = "Anleitung"
 
@@ -498,6 +581,7 @@ def write(path: Path, sheets: dict[str, list[dict[str, str]]], lists: dict[str, 
     book = Workbook()
     _guide(book.active, title)
     list_ranges = _lists(book.create_sheet(LIST_SHEET), lists)
+    list_ranges |= _sheet_lists(sheets)
     for sheet in SHEETS:
         _data_sheet(book.create_sheet(sheet.name), sheet, sheets.get(sheet.key, []), list_ranges)
     book.move_sheet(LIST_SHEET, offset=len(SHEETS))
@@ -538,9 +622,14 @@ def _guide(sheet, title: str) -> None:  # type: ignore[no-untyped-def]
         "2. Im Blatt »Maßnahmen« je Maßnahme eine Zeile: laufende behalten, beendete löschen, neue unten anfügen "
         "(Kennung leer lassen).",
         "3. Organisationen und Förderprogramme, die es noch nicht gibt, in ihren Blättern anfügen (Kennung leer).",
-        "4. Jede Zeile braucht eine öffentliche Quelle (https-Adresse). Werte aus den Auswahllisten übernehmen; "
+        "4. Das Konzept: neue Handlungsfelder und Ziele (Leitziele, Handlungsziele, übergreifende Ziele) in den "
+        "Blättern »Handlungsfelder« und »Ziele« anfügen (Kennung leer); ein neues Ziel steht sofort in der "
+        "Auswahlliste »Ziele« der Maßnahmen.",
+        "5. Die Spalte »Status« der Maßnahmen sagt, was der Bericht über sie sagt: neu, fortgeführt, beendet oder "
+        "geplant (leer, wenn er nichts sagt).",
+        "6. Jede neue Zeile braucht eine öffentliche Quelle (https-Adresse). Werte aus den Auswahllisten übernehmen; "
         "mehrere Werte mit ; trennen.",
-        "5. Einlesen: ikg import DATEI.xlsx --edition JAHR — bei einem Fehler wird nichts geschrieben, und jede "
+        "7. Einlesen: ikg import DATEI.xlsx --edition JAHR — bei einem Fehler wird nichts geschrieben, und jede "
         "Meldung nennt Blatt, Zeile und Spalte.",
         "",
         "Die Spalten:",
@@ -578,6 +667,21 @@ def _lists(sheet, lists: dict[str, list[str]]) -> dict[str, str]:  # type: ignor
     return ranges
 
 
+def _last_row(rows: int) -> int:
+    """The last row a sheet's drop-downs reach: room for the additions of a year."""
+    return max(rows + 200, 500)
+
+
+def _sheet_lists(sheets: dict[str, list[dict[str, str]]]) -> dict[str, str]:
+    """Each sheet-held list's range: its column down to the last row the sheet's rows can be added to."""
+    ranges = {}
+    for key, (spec, column) in SHEET_LISTS.items():
+        letter = get_column_letter(next(n for n, c in enumerate(spec.columns, start=1) if c.key == column))
+        last = _last_row(len(sheets.get(spec.key, [])))
+        ranges[key] = f"'{spec.name}'!${letter}$2:${letter}${last}"
+    return ranges
+
+
 def _data_sheet(sheet, spec: Sheet, rows: list[dict[str, str]], list_ranges: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
     for number, column in enumerate(spec.columns, start=1):
         _text_cell(sheet, 1, number, column.header)
@@ -590,7 +694,7 @@ def _data_sheet(sheet, spec: Sheet, rows: list[dict[str, str]], list_ranges: dic
             _text_cell(sheet, row_number, number, row.get(column.key, ""))
             sheet.cell(row=row_number, column=number).alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "B2"
-    last = max(len(rows) + 200, 500)
+    last = _last_row(len(rows))
     for number, column in enumerate(spec.columns, start=1):
         if column.choices in list_ranges:
             # A list to pick from, not a cage: several values separated by ; must stay possible.
