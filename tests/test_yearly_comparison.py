@@ -4,6 +4,8 @@ exactly the measures added, ended and changed, and nothing the graph says for ev
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +22,7 @@ GOAL = "id/goal/hf-b-leitziel-3"
 GOAL_LABEL = "Leitziel 3 im Handlungsfeld B"
 FIELD = "id/action-field/sprache-sprachfoerderung"
 FIELD_LABEL = "A – Sprache / Sprachförderung"
+STATUS = "def/status/"
 
 
 def _headers(sheet) -> dict[str, int]:  # type: ignore[no-untyped-def]
@@ -77,8 +80,8 @@ def _yearly_update_2025(project: Path) -> None:
 
 
 def _yearly_update_2026(project: Path) -> None:
-    """A year later: one measure dropped, one run by another operator, now serving a goal and filed under no
-    action field, the rest kept."""
+    """A year later: one measure dropped, one reported as ended, one continued by another operator, now serving a
+    goal and filed under no action field, the rest kept as they were."""
     book = _export(project, "2025")
     _edition_row(book, "2026")
     measures = book["Maßnahmen"]
@@ -87,6 +90,8 @@ def _yearly_update_2026(project: Path) -> None:
     measures.cell(_row_of(measures, "sprachcafe-am-markt"), headers["Träger"], "AWO Leverkusen")
     measures.cell(_row_of(measures, "sprachcafe-am-markt"), headers["Ziele"], GOAL_LABEL)
     measures.cell(_row_of(measures, "sprachcafe-am-markt"), headers["Handlungsfeld"]).value = None
+    measures.cell(_row_of(measures, "sprachcafe-am-markt"), headers["Status"], "fortgeführt")
+    measures.cell(_row_of(measures, "anerkennungsberatung-jsl"), headers["Status"], "beendet")
     _import(project, book, "2026")
 
 
@@ -132,11 +137,12 @@ def test_keeping_every_row_and_adding_two_shows_exactly_the_two_added(yearly: st
     }
 
 
-def test_a_dropped_row_has_ended_and_the_edited_cells_are_the_changes(yearly: str) -> None:
+def test_dropped_and_ended_rows_have_ended_and_the_edited_cells_are_the_changes(yearly: str) -> None:
     assert _changes(_compare(yearly, **{"from": "2025", "to": "2026"}), yearly) == {
         "added": [],
-        "ended": [MEASURE + "elternabend"],
+        "ended": [MEASURE + "anerkennungsberatung-jsl", MEASURE + "elternabend"],
         "changed": [
+            (MEASURE + "anerkennungsberatung-jsl", "status", [], [STATUS + "beendet"]),
             (MEASURE + "sprachcafe-am-markt", "action_field", [FIELD], []),
             (MEASURE + "sprachcafe-am-markt", "goal", [], [GOAL]),
             (
@@ -145,6 +151,7 @@ def test_a_dropped_row_has_ended_and_the_edited_cells_are_the_changes(yearly: st
                 [ORGANISATION + "kommunales-integrationszentrum"],
                 [ORGANISATION + "awo-leverkusen"],
             ),
+            (MEASURE + "sprachcafe-am-markt", "status", [], [STATUS + "fortgefuehrt"]),
         ],
     }
 
@@ -181,9 +188,6 @@ def test_every_twin_link_of_the_comparison_page_returns_its_format(
 
 def _twin_links(page: str, path: str) -> list[str]:
     """Every href on the page to `path`, as a browser resolves it (entities decoded)."""
-    import html
-    import re
-
     return [html.unescape(href) for href in re.findall(r'href="([^"]*' + re.escape(path) + r'[^"]*)"', page)]
 
 
@@ -211,6 +215,19 @@ def test_a_measure_the_latest_edition_dropped_is_no_longer_current(yearly: str) 
     assert current[MEASURE + "elternabend"] == ("false", "edition")
     assert current[MEASURE + "sprachcafe-am-markt"] == ("true", "edition")
     assert current[MEASURE + "einstieg-in"] == ("true", "edition")
+
+
+def test_a_measure_the_latest_edition_reports_as_ended_is_no_longer_current(yearly: str) -> None:
+    assert _current(yearly)[MEASURE + "anerkennungsberatung-jsl"] == ("false", "edition")
+
+
+def test_a_measure_page_shows_the_status_each_edition_gives(yearly: str) -> None:
+    page = httpx.get(yearly + MEASURE + "sprachcafe-am-markt", headers={"Accept": BROWSER}).text
+    rows = re.findall(r'<tr><th scope="row"><a href="[^"]*">(\d{4})</a></th><td>(.*?)</td></tr>', page)
+    assert [(year, re.sub(r"<[^>]+>", "", cell)) for year, cell in rows] == [
+        ("2025", "keiner angegeben"),
+        ("2026", "fortgeführt"),
+    ]
 
 
 def test_a_measure_no_edition_names_is_current_by_the_editors_filing(yearly: str) -> None:
