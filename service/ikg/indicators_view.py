@@ -33,7 +33,6 @@ from .series_charts import Point, SeriesChart, series_chart
 
 QUERIES = ("indicators-per-action-field", "indicator-series")
 TABLES = ("observations", "indicators")
-RANGE = "/def/value-qualifier/spanne"
 WORDS = {
     "de": {
         "title": "Kontextzahlen: Statistik je Handlungsfeld",
@@ -136,8 +135,7 @@ class Observation:
     date_as_given: str
     value: str
     upper_bound: str
-    qualifier: str
-    qualifier_label: str
+    qualifiers: tuple[str, ...]
     value_as_given: str
     sources: tuple[Source, ...]
     certainty: str
@@ -262,8 +260,7 @@ def _observation(r: Row, lang: str) -> Observation:
         date_as_given=r.get("dateAsGiven", ""),
         value=r["value"],
         upper_bound=r.get("upperBound", ""),
-        qualifier=r.get("qualifier", ""),
-        qualifier_label=r.get("qualifierLabel", ""),
+        qualifiers=tuple(sorted(r.get("qualifiers", "").split())),
         value_as_given=r.get("valueAsGiven", ""),
         sources=sources,
         certainty=r["certainty"],
@@ -305,8 +302,8 @@ def _shown(r: Row, lang: str) -> str:
     text = number(r["value"], lang)
     if r.get("upperBound"):
         text = f"{text}–{number(r['upperBound'], lang)}"
-    if r.get("qualifierLabel") and not r.get("qualifier", "").endswith(RANGE):
-        text = f"{r['qualifierLabel']} {text}"
+    if r.get("qualifierLabels"):
+        text = f"{r['qualifierLabels']} {text}"
     return text
 
 
@@ -364,7 +361,7 @@ def _observation_json(o: Observation) -> dict:
         "reference_as_given": o.date_as_given or None,
         "value": _json_number(o.value),
         "upper_bound": _json_number(o.upper_bound),
-        "qualifier": o.qualifier or None,
+        "qualifiers": list(o.qualifiers),
         "value_as_given": o.value_as_given,
         "sources": [s.iri for s in o.sources],
         "certainty": o.certainty,
@@ -415,7 +412,7 @@ def table(view: IndicatorsView, name: str) -> tuple[list[str], list[list[object]
         "reference",
         "value",
         "upper_bound",
-        "qualifier",
+        "qualifiers",
         "unit",
         "certainty",
         "reason",
@@ -433,7 +430,7 @@ def table(view: IndicatorsView, name: str) -> tuple[list[str], list[list[object]
             o.reference,
             o.value,
             o.upper_bound,
-            o.qualifier,
+            " ".join(o.qualifiers),
             i.unit,
             o.certainty,
             o.reason,
