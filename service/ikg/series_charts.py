@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 ROW_HEIGHT = 24
 BAR_HEIGHT = 16
-LABEL_WIDTH = 260
-BAR_AREA = 380
+LABEL_WIDTH = 280
+BAR_AREA = 360
 VALUE_GAP = 6
 WIDTH = LABEL_WIDTH + BAR_AREA + 150
 SOURCED_KIND = "bar-sourced"
