@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from starlette.requests import Request
 from starlette.responses import Response
 
-from . import compare_view, concept_view, evidence_switch, over_time_view
+from . import compare_view, concept_view, evidence_switch, indicators_view, over_time_view
 from .page_work import built, cached
 from .query_rows import QueryFailedError
 from .responses import error, page_format, page_language, render_page
@@ -40,6 +40,11 @@ def add_controlling_routes(app: FastAPI, publication) -> None:  # type: ignore[n
     _add_view(app, publication, "/compare", compare_view, "compare.html", load_comparison)
     load_over_time = partial(over_time_view.load, publication)
     _add_view(app, publication, "/concept/over-time", over_time_view, "over_time.html", load_over_time)
+
+    async def load_indicators(_request: Request, lang: str, evidence: str) -> tuple[Any, dict[str, Any]]:
+        return await indicators_view.build(publication, lang, evidence), {}
+
+    _add_view(app, publication, "/indicators", indicators_view, "indicators.html", load_indicators)
 
 
 def _add_view(  # type: ignore[no-untyped-def]
