@@ -337,3 +337,8 @@ def test_the_real_graph_has_one_edition_and_says_so(server) -> None:  # type: ig
 def test_views_carry_the_data_date(server, path: str) -> None:  # type: ignore[no-untyped-def]
     manifest_date = httpx.get(server.base + "health").json()["graph_version"]
     assert manifest_date in _page(server, path)
+
+
+@pytest.mark.parametrize("path", ["concept", "concept/over-time", "compare", "indicators"])
+def test_the_home_page_links_every_steering_view(server, path: str) -> None:  # type: ignore[no-untyped-def]
+    assert f'<a href="{server.base}{path}?lang=de">' in _page(server, "")

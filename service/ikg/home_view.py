@@ -31,6 +31,9 @@ WORDS = {
         "not filed": "nicht eingeordnet",
         "of_them": "davon",
         "concept": "Ziele und Maßnahmen des Integrationskonzepts",
+        "over_time": "Ziele und Handlungsfelder über die Berichtsausgaben",
+        "compare": "Berichtsausgaben vergleichen",
+        "indicators": "Kontextzahlen: Statistik je Handlungsfeld und für die Stadt",
     },
     "en": {
         "links": "Links of the measures",
@@ -45,6 +48,9 @@ WORDS = {
         "not filed": "not filed",
         "of_them": "of them",
         "concept": "Goals and measures of the integration concept",
+        "over_time": "Goals and action fields over the report editions",
+        "compare": "Compare report editions",
+        "indicators": "Context figures: statistics per action field and for the city",
     },
 }
 
