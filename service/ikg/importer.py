@@ -184,11 +184,6 @@ MESSAGES = {
     ),
     "required_cleared": (
         "»{column}« ist eine Pflichtangabe und darf auch in einer bestehenden Zeile nicht leer sein; bitte wieder "
-        "eintragen",
-        "»{column}« is required and may not be empty in an existing row either; please enter it again",
-    ),
-    "required_cleared_was": (
-        "»{column}« ist eine Pflichtangabe und darf auch in einer bestehenden Zeile nicht leer sein; bitte wieder "
         "eintragen (bisher: »{old}«)",
         "»{column}« is required and may not be empty in an existing row either; please enter it again "
         "(so far: »{old}«)",
@@ -555,14 +550,15 @@ class _Import:
     def _required_kept(self, row: Row, iri: ox.NamedNode) -> None:
         """A required cell of a row the graph already knows, emptied. The graph would keep its old value, so the
         import could go on, but the template promises the column is required: a violation, told with what the
-        graph holds so far. A cell already at fault (too long, so read as empty) or a column missing from the
-        header is told once, where it is."""
+        graph holds so far. Where the graph holds nothing either, nothing was emptied (the export wrote the cell
+        empty) and the shapes alone judge. A cell already at fault (too long, so read as empty) or a column
+        missing from the header is told once, where it is."""
         for column in row.sheet.columns:
             if not column.required or row.text(column.key) or self._at_fault(row.sheet.name, row.number, column.header):
                 continue
             old = "; ".join(_shown(v, 80) for v in self._stated(iri, column.key))
-            key = "required_cleared_was" if old else "required_cleared"
-            self._problem(row, column.key, _message(key, column=column.header, old=old))
+            if old:
+                self._problem(row, column.key, _message("required_cleared", column=column.header, old=old))
 
     def _stated(self, iri: ox.NamedNode, key: str) -> list[str]:
         """What the graph says for a column, as the export writes it: German texts, names, addresses."""
