@@ -161,6 +161,18 @@ def test_a_changed_title_is_told_with_the_old_and_the_new(project: Path, templat
     ) in result.stdout.splitlines()
 
 
+def test_a_changed_report_title_is_told_with_the_old_and_the_new(project: Path, tmp_path: Path) -> None:
+    path = _exported(project, tmp_path / "2024.xlsx")
+    old = openpyxl.load_workbook(path)["Bericht"]["B2"].value
+    _edit(path, "Bericht", B2="Statusbericht, neu betitelt")
+    result = _import(project, path, "2024")
+    assert result.returncode == 0, result.stdout
+    told = [line for line in result.stdout.splitlines() if "Blatt Bericht, Zeile 2, Spalte Titel" in line]
+    assert len(told) == 1
+    assert f"Warnung: weicht vom Graphen ab: »{old[:60]}" in told[0]  # a long title is shown clipped
+    assert "« → »Statusbericht, neu betitelt«; die Änderung wird nicht übernommen" in told[0]
+
+
 def test_a_changed_start_is_told_with_the_old_and_the_new_period(project: Path, template: Path) -> None:
     # »cafe-welt« began 2015-09 and runs on; it is not in the 2024 edition, so it joins 2025 here.
     _edit(template, A4="cafe-welt", B4="Café Welt", F4="AWO Leverkusen", K4="2016-01", M4=SOURCE)

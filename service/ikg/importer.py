@@ -434,6 +434,7 @@ class _Import:
         report = node(self.report)
         if self.report_exists:
             self._required_kept(row, report)
+            self._kept_text(row, "title_de", self._stated_texts(report, PREF_LABEL, "de"))
         self.places[report.value] = _Place(row, row.text("title_de"))
         creators = self._resolve("organisation", row, "creator", "unknown_organisation")
         if not self.report_exists:
