@@ -38,18 +38,16 @@ FILLS = {
     "warning": PatternFill("solid", fgColor="FFEB9C"),  # and the yellow of its "neutral" one
 }
 _WORDS = {
-    "de": {
-        "columns": ("Art", "Blatt", "Zeile", "Spalte", "Meldung", "Zelle"),
-        "violation": "Fehler",
-        "warning": "Warnung",
-        "unreadable": "die Datei lässt sich nicht vollständig öffnen",
-    },
-    "en": {
-        "columns": ("severity", "sheet", "row", "column", "message", "cell"),
-        "violation": "violation",
-        "warning": "warning",
-        "unreadable": "the file cannot be opened completely",
-    },
+    "de": {"violation": "Fehler", "warning": "Warnung"},
+    "en": {"violation": "violation", "warning": "warning"},
+}
+_COLUMNS = {
+    "de": ("Art", "Blatt", "Zeile", "Spalte", "Meldung", "Zelle"),
+    "en": ("severity", "sheet", "row", "column", "message", "cell"),
+}
+_UNREADABLE = {
+    "de": "die Datei lässt sich nicht vollständig öffnen",
+    "en": "the file cannot be opened completely",
 }
 _BOLD = Font(bold=True)
 _LINK = Font(color="0563C1", underline="single")
@@ -75,7 +73,7 @@ def path_for(source: Path) -> Path:
 def render(source: Path, problems: list[Problem], lang: str) -> bytes:
     """The checked copy as .xlsx bytes; the caller writes them (the input is only read)."""
     words = _WORDS.get(lang, _WORDS["en"])
-    book = _opened(source, words)
+    book = _opened(source)
     _clear_earlier_marks(book)
     places = [_place(book, problem, source.name) for problem in problems]
     _mark(book, problems, places, lang, words)
@@ -85,7 +83,7 @@ def render(source: Path, problems: list[Problem], lang: str) -> bytes:
     return out.getvalue()
 
 
-def _opened(source: Path, words: dict) -> Workbook:  # type: ignore[type-arg]
+def _opened(source: Path) -> Workbook:
     if source.suffix.lower() == ".csv":
         return _from_csv(source)
     # The import read the file in read-only mode, which keeps no styles or comments; the copy needs them, so it
@@ -93,7 +91,7 @@ def _opened(source: Path, words: dict) -> Workbook:  # type: ignore[type-arg]
     try:
         return load_workbook(source)
     except _DAMAGED as error:
-        raise CopyNotWrittenError({"de": words["unreadable"], "en": _WORDS["en"]["unreadable"]}) from error
+        raise CopyNotWrittenError(_UNREADABLE) from error
 
 
 def _from_csv(source: Path) -> Workbook:
@@ -129,16 +127,18 @@ def _place(book: Workbook, problem: Problem, file: str) -> Place | None:
     """The cell a problem is about: its column found by its header, as the staff may have moved columns; the
     row's first cell when the problem is the whole row's or its column is missing; None for a whole sheet or a
     problem outside the workbook (in graph/)."""
-    if not problem.in_spreadsheet or problem.file != file or problem.sheet not in book.sheetnames:
+    name, line = problem.sheet, problem.line
+    if name is None or line is None or name not in book.sheetnames or not problem.in_spreadsheet:
         return None
-    if problem.line is None:
+    if problem.file != file:
         return None
-    sheet = book[problem.sheet]
-    headers = {str(c.value).strip(): c.column for c in sheet[1] if c.value is not None}
-    return problem.sheet, problem.line, headers.get(str(problem.column), 1)
+    headers = {str(c.value).strip(): int(c.column) for c in book[name][1] if c.value is not None}
+    return name, line, headers.get(str(problem.column), 1)
 
 
-def _mark(book: Workbook, problems: list[Problem], places: list[Place | None], lang: str, words: dict) -> None:  # type: ignore[type-arg]
+def _mark(
+    book: Workbook, problems: list[Problem], places: list[Place | None], lang: str, words: dict[str, str]
+) -> None:
     """Each cell at fault once: red if any of its problems is a violation, with all its messages as one comment."""
     at: dict[Place, list[Problem]] = defaultdict(list)
     for problem, place in zip(problems, places, strict=True):
@@ -158,10 +158,10 @@ def _report_sheet(
     problems: list[Problem],
     places: list[Place | None],
     lang: str,
-    words: dict,  # type: ignore[type-arg]
+    words: dict[str, str],
 ) -> None:
     sheet = book.create_sheet(REPORT_SHEET)
-    for number, header in enumerate(words["columns"], start=1):
+    for number, header in enumerate(_COLUMNS.get(lang, _COLUMNS["en"]), start=1):
         _put(sheet, 1, number, header)
         sheet.cell(row=1, column=number).font = _BOLD
     for row, (problem, place) in enumerate(zip(problems, places, strict=True), start=2):
