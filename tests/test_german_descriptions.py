@@ -188,5 +188,6 @@ def test_a_changed_german_description_of_a_known_measure_is_told_and_not_taken_o
     book.save(template)
     result = run_ikg("import", str(template), "--edition", "2025", "--root", str(project))
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "Warnung: weicht vom Graphen ab (»Eine andere Beschreibung.«) und wird nicht übernommen" in result.stdout
+    assert "Warnung: weicht vom Graphen ab: »" in result.stdout
+    assert "« → »Eine andere Beschreibung.«; die Änderung wird nicht übernommen" in result.stdout
     assert "Eine andere Beschreibung." not in (project / "graph" / "import-2025.trig").read_text(encoding="utf-8")

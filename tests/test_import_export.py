@@ -96,7 +96,7 @@ def test_export_of_all_measures(project: Path, tmp_path: Path) -> None:
 def test_export_of_an_unknown_edition_is_refused(project: Path, tmp_path: Path) -> None:
     result = run_ikg("export", str(tmp_path / "x.xlsx"), "--root", str(project), "--edition", "1999")
     assert result.returncode == 2
-    assert "there is no report edition 1999 in the graph; editions: 2024" in result.stderr
+    assert "ikg export: die Ausgabe 1999 gibt es im Graphen nicht; Ausgaben: 2024" in result.stderr
 
 
 def test_a_value_a_spreadsheet_would_run_is_exported_as_text(project: Path, tmp_path: Path) -> None:
@@ -169,7 +169,10 @@ def test_identifiers_stay_stable_when_a_title_changes(project: Path, template: P
     book.save(template)
     result = _import(project, template)
     assert result.returncode == 0
-    assert "Warnung: weicht vom Graphen ab (»Ein neuer Titel«) und wird nicht übernommen" in result.stdout
+    assert (
+        "Warnung: weicht vom Graphen ab: »Beratung zur Anerkennung ausländischer Berufsabschlüsse« → »Ein neuer Titel«"
+        in result.stdout
+    )
     text = (project / "graph" / "import-2025.trig").read_text()
     assert "Ein neuer Titel" not in text
 
@@ -317,10 +320,10 @@ def test_every_problem_is_told_at_once(project: Path, template: Path) -> None:
     _add_row(template, Titel="Eins", Träger="Verein Unbekannt", Quellen=SOURCE)
     _add_row(template, Titel="Zwei", Träger="AWO Leverkusen", Beginn="2025-13", Quellen=SOURCE)
     result = _import(project, template)
-    assert "2 Fehler, 0 Warnung(en)" in result.stdout
+    assert "2 Fehler, 2 Warnung(en)" in result.stdout  # the warnings: neither new row has a description
 
 
 def test_the_edition_must_be_a_year(project: Path, template: Path) -> None:
     result = _import(project, template, "next")
     assert result.returncode == 2
-    assert "--edition must be a year such as 2025, not 'next'" in result.stderr
+    assert "ikg import: --edition muss eine Jahreszahl wie 2025 sein, nicht »next«." in result.stderr

@@ -8,15 +8,19 @@ import sys
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .build import BUILD_STEPS, build, check
 from .iris import CANONICAL_BASE
-from .problems import LANGUAGES, DataError, Problem
+from .problems import LANGUAGES, DataError, Problem, RefusalError
 from .progress import Progress
 from .shrinking import ShrinkError
 from .statistics import DOMAIN_CLASSES
 from .validate import ENGINES
+
+if TYPE_CHECKING:  # the importer is loaded only by the commands that use it
+    from .importer import CheckedCopy
 
 _SUMMARY = {
     "de": {
@@ -162,6 +166,7 @@ def _parser() -> argparse.ArgumentParser:
     export_cmd.add_argument("file", type=Path, help="the template to write: .xlsx (all sheets) or .csv (measures)")
     export_cmd.add_argument("--edition", default=None, help="the report edition (year) to export; default: all")
     export_cmd.add_argument("--root", type=Path, default=Path("."), help="project folder (default: .)")
+    _language(export_cmd)
     export_cmd.set_defaults(run=_export)
 
     import_cmd = commands.add_parser(
@@ -187,17 +192,21 @@ def _parser() -> argparse.ArgumentParser:
 
 def _common(command: argparse.ArgumentParser) -> None:
     command.add_argument("--root", type=Path, default=Path("."), help="project folder with vocab/, shapes/, graph/")
-    command.add_argument(
-        "--lang",
-        choices=LANGUAGES,
-        default=os.environ.get("IKG_LANG", "de"),
-        help="language of the messages (default: de)",
-    )
+    _language(command)
     command.add_argument(
         "--engine",
         choices=ENGINES,
         default="sparql",
         help="validation engine: sparql (fast, default) or pyshacl (reference)",
+    )
+
+
+def _language(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=os.environ.get("IKG_LANG", "de"),
+        help="language of the messages (default: $IKG_LANG or de)",
     )
 
 
@@ -294,6 +303,9 @@ _IMPORT_WORDS = {
         "{programmes} Förderprogramme; {rows} Zeilen in Ausgabe {edition})",
         "unchanged": "keine Änderung: der Graph enthält schon alles aus {source} ({rows} Zeilen in Ausgabe {edition})",
         "nothing": "nichts geschrieben.",
+        "checked": "die Meldungen stehen auch an ihren Zellen in der Kopie {file} (Blatt Prüfbericht: die Liste)",
+        "not_checked": "keine Kopie mit den Meldungen geschrieben: {reason}",
+        "file_error": "Lesen oder Schreiben fehlgeschlagen ({reason})",
     },
     "en": {
         "exported": "wrote {n} measures: {file}",
@@ -301,43 +313,62 @@ _IMPORT_WORDS = {
         "{programmes} funding programmes; {rows} rows in edition {edition})",
         "unchanged": "no change: the graph holds everything in {source} already ({rows} rows in edition {edition})",
         "nothing": "nothing written.",
+        "checked": "the messages are also at their cells in the copy {file} (sheet Prüfbericht: the list)",
+        "not_checked": "no copy with the messages written: {reason}",
+        "file_error": "reading or writing failed ({reason})",
     },
 }
+
+
+def _refused(command: str, error: ValueError | OSError, lang: str) -> None:
+    """A refusal before or beside the data (an option, a file that cannot be read or written) in the chosen
+    language: the sentence of a RefusalError, or the operating system's reason with the file it concerns."""
+    if isinstance(error, RefusalError):
+        said = error.text(lang)
+    elif isinstance(error, OSError):
+        said = _IMPORT_WORDS[lang]["file_error"].format(reason=error.strerror or type(error).__name__)
+        said = f"{error.filename}: {said}" if error.filename else said
+    else:
+        said = str(error)
+    print(f"{command}: {said}", file=sys.stderr)
 
 
 def _export(args: argparse.Namespace) -> int:
     from .export import export
 
-    lang = os.environ.get("IKG_LANG", "de") if os.environ.get("IKG_LANG") in LANGUAGES else "de"
+    lang = args.lang if args.lang in LANGUAGES else "de"
     try:
         count = export(args.root, args.file, args.edition)
     except DataError as error:
         _report(error.problems, lang)
         return 1
     except (ValueError, OSError) as error:
-        print(f"ikg export: {error}", file=sys.stderr)
+        _refused("ikg export", error, lang)
         return 2
     print(_IMPORT_WORDS[lang]["exported"].format(n=count, file=args.file))
     return 0
 
 
 def _import(args: argparse.Namespace) -> int:
-    from .importer import IMPORT_STEPS, run_import
+    from .importer import IMPORT_STEPS, ImportRefusedError, run_import
 
     words = _IMPORT_WORDS[args.lang]
     try:
         steps = Progress("ikg import", IMPORT_STEPS[args.lang])
-        result = run_import(args.root, args.file, args.edition, args.engine, steps)
+        result = run_import(args.root, args.file, args.edition, args.engine, steps, args.lang)
     except DataError as error:
         _report(error.problems, args.lang)
         print(words["nothing"])
+        if isinstance(error, ImportRefusedError):
+            _checked_copy(error.checked, args.lang)
         return 1
     except (ValueError, OSError) as error:
-        print(f"ikg import: {error}", file=sys.stderr)
+        _refused("ikg import", error, args.lang)
         print(words["nothing"], file=sys.stderr)
         return 2
     for warning in result.warnings:
         print(warning.render(args.lang))
+    _checked_copy(result.checked, args.lang)
     if result.written:
         print(
             words["written"].format(
@@ -347,6 +378,17 @@ def _import(args: argparse.Namespace) -> int:
     else:
         print(words["unchanged"].format(source=args.file.name, rows=result.measures, edition=args.edition))
     return 0
+
+
+def _checked_copy(checked: CheckedCopy | None, lang: str) -> None:
+    """Where the copy with the messages at their cells is, or why there is none (there is none when all is well)."""
+    if checked is None:
+        return
+    words = _IMPORT_WORDS[lang]
+    if checked.path is not None:
+        print(words["checked"].format(file=checked.path))
+    else:
+        print(words["not_checked"].format(reason=checked.failure))
 
 
 def _publish(args: argparse.Namespace) -> int:

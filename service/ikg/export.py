@@ -35,7 +35,7 @@ from .graph_reader import (
     slug_of,
 )
 from .oxigraph_types import term_value
-from .problems import DataError
+from .problems import DataError, RefusalError
 from .sheet_cells import SEP, Names
 from .sheet_cells import sources as _sources
 
@@ -48,8 +48,13 @@ def export(root: Path, target: Path, edition: str | None = None) -> int:
     store = loaded.store
     found = {e.year: e for e in editions_module.find(store)}
     if edition is not None and edition not in found:
-        known = ", ".join(sorted(found)) or "none"
-        raise ValueError(f"there is no report edition {edition} in the graph; editions: {known}")
+        known = ", ".join(sorted(found))
+        raise RefusalError(
+            {
+                "de": f"die Ausgabe {edition} gibt es im Graphen nicht; Ausgaben: {known or 'keine'}",
+                "en": f"there is no report edition {edition} in the graph; editions: {known or 'none'}",
+            }
+        )
     chosen = found.get(edition) if edition else None
     # An edition's state is its own graph and the timeless ones, not what other editions say.
     view = GraphView(store, frozenset(e.graph for y, e in found.items() if y != edition))

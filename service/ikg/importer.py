@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import concept_import, sources, workbook
+from . import checked_workbook, concept_import, sources, workbook
 from . import editions as editions_module
 from .graph_reader import (
     ACTION_FIELD,
@@ -60,7 +60,7 @@ from .graph_reader import (
 from .iris import CANONICAL_BASE
 from .namespaces import prefixes
 from .oxigraph_types import serialized, term_value
-from .problems import DataError, Problem
+from .problems import DataError, Problem, RefusalError
 from .progress import Progress, Silent
 from .validate import Validator
 from .workbook import MEASURES, ORGANISATIONS, PROGRAMMES, Row
@@ -82,6 +82,7 @@ _DATE_FORMS = (
 # Where a shape's finding about a row belongs: the property it names, as the column that holds it.
 PROPERTY_COLUMNS = {
     "dct:source": "sources",
+    "dct:description": "description_de",
     "skos:prefLabel": "title_de",
     "ikg:operator": "operators",
     "ikg:partner": "partners",
@@ -174,8 +175,30 @@ MESSAGES = {
         "edition {edition} is new: please enter year, title, publisher and a source in the sheet Bericht",
     ),
     "ignored_change": (
-        "weicht vom Graphen ab (»{value}«) und wird nicht übernommen; solche Korrekturen macht die Redaktion in graph/",
-        "differs from the graph (»{value}«) and is not taken over; the editors make such corrections in graph/",
+        "weicht vom Graphen ab: »{old}« → »{new}«; die Änderung wird nicht übernommen, solche Korrekturen macht die "
+        "Redaktion in graph/",
+        "differs from the graph: »{old}« → »{new}«; the change is not taken over, the editors make such corrections "
+        "in graph/",
+    ),
+    "ignored_addition": (
+        "im Graphen steht hier nichts; »{new}« wird nicht übernommen, solche Ergänzungen macht die Redaktion in graph/",
+        "the graph has nothing here; »{new}« is not taken over, the editors make such additions in graph/",
+    ),
+    "ignored_clearing": (
+        "die Zelle ist leer, im Graphen steht »{old}«; das Leeren wird nicht übernommen, solche Korrekturen macht "
+        "die Redaktion in graph/",
+        "the cell is empty, the graph says »{old}«; clearing it is not taken over, the editors make such "
+        "corrections in graph/",
+    ),
+    "required_cleared": (
+        "»{column}« ist eine Pflichtangabe und darf auch in einer bestehenden Zeile nicht leer sein; bitte wieder "
+        "eintragen (bisher: »{old}«)",
+        "»{column}« is required and may not be empty in an existing row either; please enter it again "
+        "(so far: »{old}«)",
+    ),
+    "not_a_year": (
+        "--edition muss eine Jahreszahl wie 2025 sein, nicht »{value}«",
+        "--edition must be a year such as 2025, not »{value}«",
     ),
 }
 
@@ -185,14 +208,32 @@ def _message(key: str, **values: object) -> dict[str, str]:
     return {"de": german.format(**values) + ".", "en": english.format(**values) + "."}
 
 
+@dataclass(frozen=True)
+class CheckedCopy:
+    """Where the checked workbook was written, or why it could not be."""
+
+    path: Path | None
+    failure: str = ""
+
+
 @dataclass
 class ImportResult:
     target: Path
     measures: int
     new: dict[str, int]
     quads: int
-    written: bool
+    written: bool  # the graph file; the checked copy never counts
     warnings: list[Problem] = field(default_factory=list)
+    checked: CheckedCopy | None = None
+
+
+class ImportRefusedError(DataError):
+    """Nothing written: every problem (the warnings with the violations), and the checked copy that shows them
+    in the workbook."""
+
+    def __init__(self, problems: list[Problem], checked: CheckedCopy | None) -> None:
+        super().__init__(problems)
+        self.checked = checked
 
 
 @dataclass
@@ -218,6 +259,9 @@ class _Import:
             found[edition].report if edition in found else f"{CANONICAL_BASE}id/report/statusbericht-{edition}"
         )
         self.report_exists = edition in found
+        # Whether the measures can name the edition's report: not when its row is refused, as "reference to
+        # nothing" on every measure would only restate that one problem (which stops the import anyway).
+        self.report_named = self.report_exists
         others = frozenset(e.graph for year, e in found.items() if year != edition)
         self.view = GraphView(self.store)
         self.edition_view = GraphView(self.store, others)
@@ -334,6 +378,8 @@ class _Import:
         if given:
             if not self.view.is_a(node(id_iri(kind, given)), cls):
                 self._problem(row, "id", _message("unknown_id_other", value=given))
+            else:
+                self._required_kept(row, node(id_iri(kind, given)))
             return
         slug = self._new_slug(kind, row, row.text("name_de"))
         if slug is None:
@@ -396,9 +442,13 @@ class _Import:
             self._problem(row, "edition", _message("edition_mismatch", value=row.text("edition"), edition=self.edition))
             return
         report = node(self.report)
+        if self.report_exists:
+            self._required_kept(row, report)
+            self._kept_text(row, "title_de", self._stated_texts(report, PREF_LABEL, "de"))
         self.places[report.value] = _Place(row, row.text("title_de"))
         creators = self._resolve("organisation", row, "creator", "unknown_organisation")
         if not self.report_exists:
+            self.report_named = True
             for cls in (REPORT, PROV_ENTITY):
                 self.add(report, RDF_TYPE, cls, self.edition_graph)
             title = ox.Literal(row.text("title_de"), language="de")
@@ -468,37 +518,94 @@ class _Import:
 
     def _existing_measure(self, iri: ox.NamedNode, row: Row) -> None:
         """The timeless facts stay as the graph has them; a different value is told, not taken over."""
+        self._required_kept(row, iri)
         for lang in ("de", "en"):
-            title = row.text(f"title_{lang}")
-            if title and not self.view.has(iri, PREF_LABEL, ox.Literal(title, language=lang)):
-                self._problem(row, f"title_{lang}", _message("ignored_change", value=title), warning=True)
+            self._kept_text(row, f"title_{lang}", self._stated_texts(iri, PREF_LABEL, lang))
         self._descriptions(iri, row)
-        dates = (row.text("start"), row.text("end"))
-        for key in ("start", "end"):
-            self._date(row, key)  # still checked, so a typo is never silent
-        if any(dates) and dates not in self.view.periods(iri):
-            self._problem(row, "start", _message("ignored_change", value=" – ".join(dates)), warning=True)
+        self._kept_dates(iri, row)
         for source in self._sources(row):
             self.edition_statement(iri, SOURCE, source)
+
+    def _stated_texts(self, iri: ox.NamedNode, predicate: ox.NamedNode, lang: str) -> list[str]:
+        return sorted(
+            o.value for o in self.view.objects(iri, predicate) if isinstance(o, ox.Literal) and o.language == lang
+        )
+
+    def _kept_text(self, row: Row, key: str, stated: list[str]) -> None:
+        """A timeless text of an existing entry: changing, adding or clearing it is told and not taken over. An
+        empty required cell is left to _required_kept, which makes it a violation."""
+        text = row.text(key)
+        old = "; ".join(_shown(t, 80) for t in stated)
+        if text and text not in stated:
+            kind = "ignored_change" if stated else "ignored_addition"
+            self._problem(row, key, _message(kind, old=old, new=_shown(text, 80)), warning=True)
+        elif not text and stated and not row.sheet.column(key).required:
+            self._problem(row, key, _message("ignored_clearing", old=old), warning=True)
+
+    def _kept_dates(self, iri: ox.NamedNode, row: Row) -> None:
+        """The period of an existing measure as the graph has it. Empty cells are what the export writes for a
+        measure with no period or several, so only then are they no change."""
+        dates = (row.text("start"), row.text("end"))
+        checked = [self._date(row, key) for key in ("start", "end") if row.text(key)]  # a typo is never silent
+        periods = self.view.periods(iri)
+        if None in checked or dates in periods or (not any(dates) and len(periods) != 1):
+            return
+        column = "end" if len(periods) == 1 and dates[0] == periods[0][0] else "start"
+        if periods:
+            old = "; ".join(_period(*p) for p in periods)
+            message = _message("ignored_change", old=old, new=_period(*dates))
+        else:
+            message = _message("ignored_addition", new=_period(*dates))
+        self._problem(row, column, message, warning=True)
+
+    def _required_kept(self, row: Row, iri: ox.NamedNode) -> None:
+        """A required cell of a row the graph already knows, emptied. The graph would keep its old value, so the
+        import could go on, but the template promises the column is required: a violation, told with what the
+        graph holds so far. Where the graph holds nothing either, nothing was emptied (the export wrote the cell
+        empty) and the shapes alone judge. A cell already at fault (too long, so read as empty) or a column
+        missing from the header is told once, where it is."""
+        for column in row.sheet.columns:
+            if not column.required or row.text(column.key) or self._at_fault(row.sheet.name, row.number, column.header):
+                continue
+            old = "; ".join(_shown(v, 80) for v in self._stated(iri, column.key))
+            if old:
+                self._problem(row, column.key, _message("required_cleared", column=column.header, old=old))
+
+    def _stated(self, iri: ox.NamedNode, key: str) -> list[str]:
+        """What the graph says for a column, as the export writes it: German texts, names, addresses."""
+        predicate = _STATED.get(key)
+        if predicate is None:
+            return []
+        values = []
+        for value in self.view.objects(iri, predicate):
+            if isinstance(value, ox.Literal) and value.language in ("de", None):
+                values.append(value.value)
+            elif isinstance(value, ox.NamedNode):
+                values.append(value.value if predicate == SOURCE else self.view.label(value) or slug_of(value.value))
+        return sorted(values)
+
+    def _at_fault(self, sheet: str, line: int | None, column: str | None) -> bool:
+        """Whether a violation is told already for this cell, or for this column's header (a missing column)."""
+        return any(
+            p.severity == "violation" and p.sheet == sheet and p.column == column and p.line in (line, 1)
+            for p in self.problems
+        )
 
     def _descriptions(self, iri: ox.NamedNode, row: Row) -> None:
         """A description in the sheet is the staff's own wording, so it goes to the editors' graph, where the
         German descriptions are. One the graph already has in that language stays; a different one is told,
         not taken over, as with titles."""
         for lang in ("de", "en"):
-            text = row.text(f"description_{lang}")
-            stated = [
-                o for o in self.view.objects(iri, DESCRIPTION) if isinstance(o, ox.Literal) and o.language == lang
-            ]
-            if not text or ox.Literal(text, language=lang) in stated:
-                continue
-            if stated:
-                self._problem(row, f"description_{lang}", _message("ignored_change", value=text), warning=True)
+            key = f"description_{lang}"
+            stated = self._stated_texts(iri, DESCRIPTION, lang)
+            if row.text(key) and not stated:
+                self.add(iri, DESCRIPTION, ox.Literal(row.text(key), language=lang), f"{GRAPH}editorial")
             else:
-                self.add(iri, DESCRIPTION, ox.Literal(text, language=lang), f"{GRAPH}editorial")
+                self._kept_text(row, key, stated)
 
     def _edition_statements(self, iri: ox.NamedNode, row: Row) -> None:
-        self.edition_statement(iri, REFERENCED_BY, node(self.report))
+        if self.report_named:
+            self.edition_statement(iri, REFERENCED_BY, node(self.report))
         resolved = (
             (OPERATOR, self._resolve("organisation", row, "operators", "unknown_organisation")),
             (PARTNER, self._resolve("organisation", row, "partners", "unknown_organisation")),
@@ -523,17 +630,30 @@ class _Import:
     # Checking the result with the shapes
 
     def validate(self, engine: str) -> None:
+        """The shapes check what the rows would write even when rows have problems, so that every problem comes
+        in one round; what a row problem already explains is left out (see _merge_findings)."""
         for quad in self.quads:
             self.store.add(quad)
         found = Validator(self.root / "shapes" / "ikg-shapes.ttl", engine).validate(  # type: ignore[arg-type]
             self.store, self.loaded.locations
         )
+        self._merge_findings(found)
+
+    def _merge_findings(self, found: list[Problem]) -> None:
+        """The shapes' findings joined to the rows' problems. A finding on a cell that already has a row violation
+        is dropped: the row check refused the cell's value (an unknown organisation, a source that is no
+        address), so nothing of it reached the shapes, and their "operator missing" or "source missing" would
+        only restate that one mistake, misleadingly. Dropping it cannot let anything through, as the row
+        violation alone stops the import. A finding on a cell with only a warning is kept."""
+        refused = {(p.sheet, p.line, p.column) for p in self.problems if p.column is not None}
         for problem in found:
             place = self.places.get(problem.resource or "")
-            if problem.severity == "violation":
-                self.problems.append(self._in_sheet(problem, place) if place else problem)
-            elif place:  # the graph's own warnings are the editors' business, not this import's
-                self.warnings.append(self._in_sheet(problem, place))
+            if place is None:  # the graph's own warnings are the editors' business, not this import's
+                self.problems += [problem] if problem.severity == "violation" else []
+                continue
+            placed = self._in_sheet(problem, place)
+            if (placed.sheet, placed.line, placed.column) not in refused:
+                (self.problems if placed.severity == "violation" else self.warnings).append(placed)
 
     def _in_sheet(self, problem: Problem, place: _Place) -> Problem:
         column = PROPERTY_COLUMNS.get(problem.property or "")
@@ -555,6 +675,14 @@ class _Import:
         )
 
 
+# The graph's statement behind a required column, for telling what an emptied cell held so far.
+_STATED = {
+    "title_de": PREF_LABEL,
+    "name_de": PREF_LABEL,
+    "operators": OPERATOR,
+    "creator": CREATOR,
+    "sources": SOURCE,
+}
 _KINDS = {
     "measures": {"de": "Maßnahme", "en": "Measure"},
     "organisations": {"de": "Organisation", "en": "Organisation"},
@@ -570,6 +698,10 @@ def _shown(text: str, limit: int = 40) -> str:
 
     shown = printable(text)
     return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+
+
+def _period(start: str, end: str) -> str:
+    return f"{start or '…'} – {end or '…'}"
 
 
 def _clipped(text: str, limit: int = 80) -> str:
@@ -607,25 +739,57 @@ IMPORT_STEPS = {
 
 
 def run_import(
-    root: Path, source: Path, edition: str, engine: str = "sparql", progress: Progress | Silent | None = None
+    root: Path,
+    source: Path,
+    edition: str,
+    engine: str = "sparql",
+    progress: Progress | Silent | None = None,
+    lang: str = "de",
 ) -> ImportResult:
     """Reads, checks and writes; raises DataError with every problem and writes nothing when any is found."""
     steps = progress or Silent()
     if not re.fullmatch(r"\d{4}", edition):
-        raise ValueError(f"--edition must be a year such as 2025, not {edition!r}")
+        raise RefusalError(_message("not_a_year", value=_shown(edition)))
     work = _Import(root, workbook.read(source), edition)
     steps.step()
     work.run()
     steps.step()
-    if not work.problems:
-        work.validate(engine)
+    work.validate(engine)
     steps.step()
+    told = _in_sheet_order(work.problems + work.warnings)
+    checked = _checked_copy(source, told, lang)
     if work.problems:
-        raise DataError(work.problems)
+        raise ImportRefusedError(told, checked)
     measures = sum(not r.empty for r in work.filled.rows.get(MEASURES.key, []))
     written = _write(work.target, work.quads, source.name, edition)
     steps.step()
-    return ImportResult(work.target, measures, work.new, len(work.quads), written, work.warnings)
+    return ImportResult(work.target, measures, work.new, len(work.quads), written, work.warnings, checked)
+
+
+def _in_sheet_order(problems: list[Problem]) -> list[Problem]:
+    """Row problems and the shapes' findings together, as the staff go through the workbook: sheet by sheet, row
+    by row (a stable sort, so one cell's problems keep the order they were found in); those outside it last."""
+    order = {sheet.name: number for number, sheet in enumerate(workbook.SHEETS)}
+    return sorted(problems, key=lambda p: (order.get(p.sheet or "", len(order)), p.line or 0))
+
+
+def _checked_copy(source: Path, problems: list[Problem], lang: str) -> CheckedCopy | None:
+    """The copy of the workbook with every problem at its cell, when there is any. It is a help beside the
+    report, never instead of it: if it cannot be written, the report still comes, with the reason."""
+    if not problems:
+        return None
+    target = checked_workbook.path_for(source)
+    try:
+        # Replaced whole, as the graph file is: a link or an old copy under that name is replaced, never
+        # written through, so the input cannot be overwritten even if the copy's name leads to it.
+        _replace(target, checked_workbook.render(source, problems, lang))
+    except checked_workbook.CopyNotWrittenError as reason:
+        return CheckedCopy(None, reason.text(lang))
+    except OSError as error:
+        return CheckedCopy(None, error.strerror or type(error).__name__)
+    except Exception as error:  # whatever else stops the copy must not take the report with it
+        return CheckedCopy(None, f"{type(error).__name__}: {error}")
+    return CheckedCopy(target)
 
 
 def _write(target: Path, quads: list[ox.Quad], source: str, edition: str) -> bool:

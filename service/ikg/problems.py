@@ -65,15 +65,21 @@ class Problem:
 
     def render(self, lang: str = "de") -> str:
         """One line: place, resource, property, then the plain-language sentence, joined by colons."""
+        place = self._place(_WORDS.get(lang, _WORDS["en"]))
+        return f"{place}: {self.said(lang)}" if place else self.said(lang)
+
+    def said(self, lang: str = "de", severity: bool = True) -> str:
+        """The line without its place, for where the place is shown otherwise (a row of the checked workbook's
+        report, which shows the severity in a column of its own, too)."""
         words = _WORDS.get(lang, _WORDS["en"])
         segments = [
-            self._place(words),
             words["syntax"] if self.is_syntax_error else "",
             self._subject(lang),
             f"{words['property']} {self.property}" if self.property and not self.in_spreadsheet else "",
         ]
-        warning = f"{words['warning']}: " if self.severity == "warning" else ""
-        return ": ".join(s for s in segments if s) + f": {warning}{self.text(lang)}"
+        warning = f"{words['warning']}: " if self.severity == "warning" and severity else ""
+        about = ": ".join(s for s in segments if s)
+        return f"{about}: {warning}{self.text(lang)}" if about else f"{warning}{self.text(lang)}"
 
     def _place(self, words: dict[str, str]) -> str:
         place = [self.file or ""]
@@ -104,3 +110,15 @@ class DataError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__(f"{len(problems)} problem(s) in the data")
+
+
+class RefusalError(ValueError):
+    """A command refused before any data is read (a wrong option, an unknown edition), with its sentence in each
+    language, so that the command line tells it in the language it tells everything else in."""
+
+    def __init__(self, message: dict[str, str]) -> None:
+        self.message = message
+        super().__init__(message["en"])
+
+    def text(self, lang: str) -> str:
+        return self.message.get(lang) or self.message["en"]

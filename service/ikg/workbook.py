@@ -25,7 +25,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from . import template_file
-from .problems import DataError, Problem
+from .problems import DataError, Problem, RefusalError
 from .template_file import MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS, MAX_TEXT_CHARS
 
 RISKY_START = ("=", "+", "-", "@")
@@ -387,7 +387,13 @@ def read(path: Path) -> Filled:
     too large, damaged or hostile raises DataError before its rows are read."""
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
-        raise ValueError(f"{path}: the template is read from .xlsx or .csv, not {suffix or 'a file without suffix'}")
+        raise RefusalError(
+            {
+                "de": f"{path}: die Vorlage wird als .xlsx oder .csv gelesen, nicht als "
+                f"{suffix or 'Datei ohne Endung'}",
+                "en": f"{path}: the template is read from .xlsx or .csv, not {suffix or 'a file without suffix'}",
+            }
+        )
     template_file.check_size(path)
     if suffix == ".csv":
         return _read_csv(path)
@@ -575,8 +581,12 @@ def write(path: Path, sheets: dict[str, list[dict[str, str]]], lists: dict[str, 
         _write_csv(path, sheets["measures"])
         return
     if path.suffix.lower() != ".xlsx":
-        raise ValueError(
-            f"{path}: the template is written as .xlsx or .csv, not {path.suffix or 'a file without suffix'}"
+        raise RefusalError(
+            {
+                "de": f"{path}: die Vorlage wird als .xlsx oder .csv geschrieben, nicht als "
+                f"{path.suffix or 'Datei ohne Endung'}",
+                "en": f"{path}: the template is written as .xlsx or .csv, not {path.suffix or 'a file without suffix'}",
+            }
         )
     book = Workbook()
     _guide(book.active, title)
