@@ -243,3 +243,12 @@ def test_measures_per_field_and_edition_count_a_filing_only_for_the_editions_it_
         r["year"]["value"]: int(r["measures"]["value"]) for r in rows if r.get("notation", {}).get("value") == "A"
     }
     assert per_year["2025"] == per_year["2026"] + 1
+
+
+def test_an_imported_edition_exported_and_imported_again_stays_as_it_was(tmp_path: Path) -> None:
+    """The staff correct the file of a year and import it again: what its first import created is still known."""
+    project = copy_project(tmp_path / "project")
+    _yearly_update_2025(project)
+    written = (project / "graph" / "import-2025.trig").read_bytes()
+    _import(project, _export(project, "2025"), "2025")
+    assert (project / "graph" / "import-2025.trig").read_bytes() == written

@@ -248,9 +248,18 @@ class _Import:
         self.filled = filled
         self.edition = edition
         self.target = root / "graph" / f"import-{edition}.trig"
-        loaded = sources.load([f for f in sources.project_sources(root) if f.path.resolve() != self.target.resolve()])
-        if loaded.problems:
-            raise DataError(loaded.problems)
+        files = sources.project_sources(root)
+        loaded = sources.load([f for f in files if f.path.resolve() != self.target.resolve()])
+        previous = sources.load([f for f in files if f.path.resolve() == self.target.resolve()])
+        if loaded.problems or previous.problems:
+            raise DataError(loaded.problems + previous.problems)
+        # What an earlier import of this edition created: its file is replaced whole, so a row that names one of
+        # these by its Kennung (as the export of that edition does) creates it again rather than being refused.
+        self.recreatable = {
+            q.subject.value
+            for q in previous.store.quads_for_pattern(None, RDF_TYPE, None)
+            if isinstance(q.subject, ox.NamedNode)
+        }
         self.loaded = loaded
         self.store = loaded.store
         found = {e.year: e for e in editions_module.find(self.store)}
@@ -375,13 +384,13 @@ class _Import:
         kind = "organisation" if sheet is ORGANISATIONS else "programme"
         cls = ORGANIZATION if kind == "organisation" else PROGRAMME
         given = row.text("id")
-        if given:
+        if given and id_iri(kind, given) not in self.recreatable:
             if not self.view.is_a(node(id_iri(kind, given)), cls):
                 self._problem(row, "id", _message("unknown_id_other", value=given))
             else:
                 self._required_kept(row, node(id_iri(kind, given)))
             return
-        slug = self._new_slug(kind, row, row.text("name_de"))
+        slug = self._new_slug(kind, row, given or row.text("name_de"))
         if slug is None:
             return
         iri = node(id_iri(kind, slug))
@@ -477,7 +486,7 @@ class _Import:
 
     def _measure(self, row: Row, seen: dict[str, int]) -> None:
         given = row.text("id")
-        if given:
+        if given and id_iri("measure", given) not in self.recreatable:
             iri = node(id_iri("measure", given))
             if not self.view.is_a(iri, MEASURE):
                 self._problem(row, "id", _message("unknown_id", value=given))
@@ -489,7 +498,7 @@ class _Import:
             self.places[iri.value] = _Place(row, row.text("title_de"))
             self._existing_measure(iri, row)
         else:
-            slug = self._new_slug("measure", row, row.text("title_de"))
+            slug = self._new_slug("measure", row, given or row.text("title_de"))
             if slug is None:
                 return
             seen[slug] = row.number
