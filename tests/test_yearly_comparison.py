@@ -252,3 +252,47 @@ def test_an_imported_edition_exported_and_imported_again_stays_as_it_was(tmp_pat
     written = (project / "graph" / "import-2025.trig").read_bytes()
     _import(project, _export(project, "2025"), "2025")
     assert (project / "graph" / "import-2025.trig").read_bytes() == written
+
+
+def _concept(base: str, **params: str) -> dict:  # type: ignore[type-arg]
+    response = httpx.get(base + "concept", params={"format": "json", **params}, timeout=60)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def _without_goal(view: dict, base: str) -> set[str]:  # type: ignore[type-arg]
+    return {m["iri"].removeprefix(base) for m in view["measures_without_goal"]}
+
+
+def test_the_concept_over_current_measures_leaves_out_ended_and_dropped_ones(yearly: str) -> None:
+    everything = _without_goal(_concept(yearly), yearly)
+    current = _without_goal(_concept(yearly, scope="current"), yearly)
+    assert {MEASURE + "anerkennungsberatung-jsl", MEASURE + "elternabend"} <= everything - current
+    assert MEASURE + "einstieg-in" in current
+
+
+def test_the_current_scope_shows_only_measures_current_measures_calls_current(yearly: str) -> None:
+    listed = {iri for iri, (current, _basis) in _current(yearly).items() if current == "true"}
+    view = _concept(yearly, scope="current")
+    shown = {m["iri"].removeprefix(yearly) for m in view["measures_without_goal"]}
+    shown |= {m["iri"].removeprefix(yearly) for g in _all_goals(view) for m in g["measures"]}
+    assert shown
+    assert shown <= listed
+
+
+def _all_goals(view: dict) -> list[dict]:  # type: ignore[type-arg]
+    return [g for f in view["action_fields"] for g in f["goal_list"]] + view["overall_goals"]
+
+
+def test_an_unknown_scope_is_refused_by_name(yearly: str) -> None:
+    response = httpx.get(yearly + "concept", params={"scope": "laufend"})
+    assert response.status_code == 400
+    assert "scope='laufend' is not offered; the allowed values are all, current" in response.text
+
+
+def test_the_concept_page_twins_keep_the_scope(yearly: str) -> None:
+    page = httpx.get(yearly + "concept", params={"scope": "current"}, headers={"Accept": BROWSER}).text
+    twins = [link for link in _twin_links(page, "concept?") if "format=" in link]
+    assert twins
+    assert all("scope=current" in link for link in twins)
+    assert _concept(yearly, scope="current")["scope"] == "current"

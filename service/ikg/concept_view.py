@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import partial
 
-from . import evidence_switch
+from . import evidence_switch, measure_scope
 from .charts import BarChart, bar_chart
 from .page_work import off_loop
 from .pages import MARKED_GRAPHS
@@ -281,6 +281,7 @@ class ConceptView:
     open_since: dict[str, str]  # goal → the first edition since which no edition's measure serves it
     evidence: str
     charts: list[BarChart]
+    scope: str = measure_scope.ALL
 
     @property
     def goals(self) -> list[GoalView]:
@@ -321,11 +322,20 @@ class ConceptView:
         }
 
 
-async def build(publication, lang: str, evidence: str = evidence_switch.ALL) -> ConceptView:  # type: ignore[no-untyped-def]
-    """Runs the view's named queries, over the sourced graphs alone if asked, and assembles one model."""
+async def build(  # type: ignore[no-untyped-def]
+    publication, lang: str, evidence: str = evidence_switch.ALL, scope: str = measure_scope.ALL
+) -> ConceptView:
+    """Runs the view's named queries, over the sourced graphs alone and the current measures alone if asked,
+    and assembles one model."""
     within = await evidence_switch.dataset(publication, evidence)
-    rows = {name: await query_rows(publication, name, within, lang=lang) for name in QUERIES}
-    return await off_loop(partial(_assemble, rows, lang, evidence))
+    rows = {}
+    for name in QUERIES:
+        takes_scope = any(p.name == "scope" for p in publication.queries[name].parameters)
+        values = {"lang": lang, **({"scope": scope} if takes_scope else {})}
+        rows[name] = await query_rows(publication, name, within, **values)
+    view = await off_loop(partial(_assemble, rows, lang, evidence))
+    view.scope = scope
+    return view
 
 
 def _field(r: Row, names: dict[str, str]) -> FieldView:
@@ -473,6 +483,7 @@ def as_json(view: ConceptView) -> dict:
 
     return {
         "evidence": view.evidence,
+        "scope": view.scope,
         "totals": view.totals(),
         "by_evidence": view.by_evidence(),
         "open_goals": [

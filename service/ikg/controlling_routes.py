@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from starlette.requests import Request
 from starlette.responses import Response
 
-from . import compare_view, concept_view, evidence_switch, indicators_view, over_time_view
+from . import compare_view, concept_view, evidence_switch, indicators_view, measure_scope, over_time_view
 from .page_work import built, cached
 from .query_rows import QueryFailedError
 from .responses import error, page_format, page_language, render_page
@@ -27,14 +27,16 @@ Loader = Callable[[Request, str, str], Awaitable[tuple[Any, dict[str, Any]]]]
 
 
 def add_controlling_routes(app: FastAPI, publication) -> None:  # type: ignore[no-untyped-def]
-    async def load_concept(_request: Request, lang: str, evidence: str) -> tuple[Any, dict[str, Any]]:
-        view = await concept_view.build(publication, lang, evidence)
-        return view, {"totals": view.totals()}
+    async def load_concept(request: Request, lang: str, evidence: str) -> tuple[Any, dict[str, Any]]:
+        scope = measure_scope.chosen(request.query_params)
+        view = await concept_view.build(publication, lang, evidence, scope)
+        own = {"scope": scope} if scope != measure_scope.ALL else {}
+        return view, {"totals": view.totals(), "scope_words": measure_scope.WORDS[lang], "params": own}
 
     async def load_comparison(request: Request, _lang: str, evidence: str) -> tuple[Any, dict[str, Any]]:
         years = {k: request.query_params[k] for k in ("from", "to") if request.query_params.get(k)}
         view = await compare_view.build(publication, years.get("from"), years.get("to"), evidence)
-        return view, {"years": years}
+        return view, {"params": years}
 
     _add_view(app, publication, "/concept", concept_view, "concept.html", load_concept)
     _add_view(app, publication, "/compare", compare_view, "compare.html", load_comparison)
@@ -68,7 +70,7 @@ def _add_view(  # type: ignore[no-untyped-def]
         except evidence_switch.EvidenceChoiceError as mistake:
             return error(400, str(mistake))
         # Only the parameters a view reads name its cache entry, so made-up ones cannot crowd the cache.
-        asked = tuple(request.query_params.get(name) for name in ("from", "to", "table"))
+        asked = tuple(request.query_params.get(name) for name in ("from", "to", "table", "scope"))
         key = (path, chosen, lang, asked, evidence, manifest["graph_version"])
         body = cached(key)
         if body is None:
@@ -94,7 +96,7 @@ def _add_view(  # type: ignore[no-untyped-def]
                     queries=module.QUERIES,
                     switch=evidence_switch.WORDS[lang],
                     evidence=evidence,
-                    **_links(path, lang, evidence, extra.pop("years", {})),
+                    **_links(path, lang, evidence, extra.pop("params", {})),
                     **stand,
                     **extra,
                 )
@@ -107,12 +109,17 @@ def _add_view(  # type: ignore[no-untyped-def]
     app.add_api_route(path, view_route, methods=["GET"], include_in_schema=False)
 
 
-def _links(path: str, lang: str, evidence: str, years: dict[str, str]) -> dict[str, str]:
+def _links(path: str, lang: str, evidence: str, params: dict[str, str]) -> dict[str, str]:
     """The query strings the page links with (HTML-escaped by the template): its own choices as a prefix for
-    the twins and the language switch, and the same view under either evidence choice."""
-    own = {**years, **({"evidence": evidence} if evidence != evidence_switch.ALL else {})}
+    the twins and the language switch, the same view under either evidence choice, and (where the view
+    takes a scope) under either scope."""
+    evidence_param = {"evidence": evidence} if evidence != evidence_switch.ALL else {}
+    own = {**params, **evidence_param}
+    others = {k: v for k, v in params.items() if k != "scope"}
     return {
         "own": urlencode(own) + "&" if own else "",
-        "query_all": urlencode({**years, "lang": lang}),
-        "query_sourced": urlencode({**years, "lang": lang, "evidence": evidence_switch.SOURCED}),
+        "query_all": urlencode({**params, "lang": lang}),
+        "query_sourced": urlencode({**params, "lang": lang, "evidence": evidence_switch.SOURCED}),
+        "scope_all": urlencode({**others, **evidence_param, "lang": lang}),
+        "scope_current": urlencode({**others, **evidence_param, "lang": lang, "scope": measure_scope.CURRENT}),
     }

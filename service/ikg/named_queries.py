@@ -7,6 +7,10 @@ A file starts with comment lines that describe it:
     # description@en: Every measure linked to the goal, with its operator.
     # param goal: iri = https://ikg.example/leverkusen/id/goal/hf-b-leitziel-3 | the goal
 
+A line `#include NAME` in the body is replaced by queries/fragments/NAME.rq, indented like the line: a rule
+several queries apply (what counts as a current measure) is written once, and each query's text as served
+is complete SPARQL.
+
 Term parameters (iri, string, language) are bound by a VALUES block that opens the outer WHERE group,
 built from pyoxigraph terms, whose serialisation escapes every character: a hostile value can only
 ever be a value. Integers (for LIMIT and OFFSET) replace a ${name} placeholder after int() parsing.
@@ -27,6 +31,8 @@ _HEADER = re.compile(r"^#\s*([\w@-]+)(?:\s+(\w+))?\s*:\s*(.*)$")
 _PARAM = re.compile(r"^(\w+)\s*(?:=\s*([^|]*?))?\s*(?:\|\s*(.*))?$")
 _LANGUAGE = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+_INCLUDE = re.compile(r"^(\s*)#include\s+([\w-]+)\s*$", re.MULTILINE)
+FRAGMENTS = "fragments"
 MAX_INTEGER = 10_000
 
 
@@ -106,8 +112,20 @@ def _with_values(text: str, terms: list[tuple[str, ox.NamedNode | ox.Literal]]) 
     return f"{text[: where.end()]}\n    VALUES ({variables}) {{ ({row}) }}\n{text[where.end() :]}"
 
 
+def _included(path: Path, text: str) -> str:
+    def fragment(match: re.Match[str]) -> str:
+        indent, name = match.groups()
+        source = path.parent / FRAGMENTS / f"{name}.rq"
+        if not source.is_file():
+            line = text.count("\n", 0, match.start()) + 1
+            raise ValueError(f"{path}, line {line}: there is no fragment {FRAGMENTS}/{name}.rq to include")
+        return "\n".join(indent + part if part else part for part in source.read_text(encoding="utf-8").splitlines())
+
+    return _INCLUDE.sub(fragment, text)
+
+
 def parse(path: Path, rewriter: BaseRewriter | None = None) -> NamedQuery:
-    text = path.read_text(encoding="utf-8")
+    text = _included(path, path.read_text(encoding="utf-8"))
     if rewriter is not None:
         # The queries are written against the canonical base, like the data; they follow it to the host.
         text = text.replace(CANONICAL_BASE, rewriter.target_base)
