@@ -24,6 +24,23 @@ def test_every_query_file_has_titles_in_german_and_english() -> None:
             assert query.descriptions.get(lang), f"{query.name}: no description@{lang}"
 
 
+def test_the_readme_names_every_query() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert [name for name in QUERIES if f"| `{name}` |" not in readme] == []
+
+
+def test_an_include_of_a_missing_fragment_names_the_file_and_line(tmp_path: Path) -> None:
+    (tmp_path / "broken.rq").write_text("# title@en: Broken\nSELECT * WHERE {\n    #include nowhere\n}\n")
+    with pytest.raises(ValueError, match=r"broken.rq, line 3: there is no fragment fragments/nowhere.rq"):
+        load_all(tmp_path)
+
+
+def test_an_included_fragment_is_part_of_the_served_text() -> None:
+    text = QUERIES["current-measures"].bind({})
+    assert "#include" not in text
+    assert "?isCurrent" in text
+
+
 def test_the_competency_questions_are_all_there() -> None:
     assert set(QUERIES) >= {
         "measures-serving-goal",
