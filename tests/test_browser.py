@@ -45,6 +45,8 @@ PAGES = {
     "concept": "concept",
     "compare": "compare",
     "over-time": "concept/over-time",
+    "indicators": "indicators",
+    "concept-current": "concept?scope=current",
 }
 
 
@@ -292,7 +294,7 @@ _CLIPPED_LABELS = """() => Array.from(document.querySelectorAll("svg text")).fla
 @pytest.mark.parametrize("lang", ["de", "en"])
 def test_no_chart_label_is_clipped(browser, server, lang: str) -> None:  # type: ignore[no-untyped-def]
     with visiting(browser, server.base) as visit:
-        for path in ("concept", "concept/over-time"):
+        for path in ("concept", "concept/over-time", "indicators"):
             visit.page.goto(f"{server.base}{path}?lang={lang}", wait_until="networkidle")
             assert visit.page.locator("svg text").count() > 10
             assert visit.page.evaluate(_CLIPPED_LABELS) == []

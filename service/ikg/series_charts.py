@@ -10,7 +10,10 @@ than on a proportional time axis, which would suggest a spacing the sources do n
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+
+from .charts import text_width
 
 ROW_HEIGHT = 24
 BAR_HEIGHT = 16
@@ -79,7 +82,9 @@ class SeriesChart:
 
     @property
     def width(self) -> int:
-        return WIDTH
+        """Wide enough for the widest value label after its bar, measured by the charts' upper bound."""
+        ends = (bar.value_x + text_width(bar.value_text) for bar in self.bars)
+        return max(WIDTH, math.ceil(max(ends, default=0.0)) + VALUE_GAP)
 
     @property
     def height(self) -> int:
