@@ -252,3 +252,13 @@ def test_an_imported_edition_exported_and_imported_again_stays_as_it_was(tmp_pat
     written = (project / "graph" / "import-2025.trig").read_bytes()
     _import(project, _export(project, "2025"), "2025")
     assert (project / "graph" / "import-2025.trig").read_bytes() == written
+
+
+@pytest.mark.parametrize("extra", [{}, {"evidence": "sourced"}])
+def test_every_value_an_imported_edition_states_is_known_as_sourced(yearly: str, extra: dict[str, str]) -> None:
+    """The importer rates each edition graph `belegt` in g:about, so no change of the workflow carries a mark."""
+    params = {"from": "2025", "to": "2026", **extra}
+    changed = _compare(yearly, **params)["changed"]
+    assert {value["link"] for c in changed for value in c["before"] + c["after"]} == {"sourced"}
+    page = httpx.get(yearly + "compare", params=params, headers={"Accept": BROWSER}, timeout=60).text
+    assert '<em class="mark">' not in page.split('<h2 id="changed">')[1].split("<h2")[0]
