@@ -7,11 +7,12 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
 
 import httpx
 import pytest
 
-from conftest import on_each_backend
+from conftest import FIXTURES, copy_project, on_each_backend
 
 BROWSER = "text/html,application/xhtml+xml,*/*;q=0.8"
 
@@ -268,8 +269,12 @@ def test_a_changed_operator_is_a_change(controlling_server) -> None:  # type: ig
             "iri": controlling_server.base + "id/measure/k-lesekurs",
             "label": "Lesekurs",
             "property": "operator",
-            "before": [{"iri": controlling_server.base + "id/organisation/k-stadt", "label": "Stadt K"}],
-            "after": [{"iri": controlling_server.base + "id/organisation/k-verein", "label": "Verein K"}],
+            "before": [
+                {"iri": controlling_server.base + "id/organisation/k-stadt", "label": "Stadt K", "link": "sourced"}
+            ],
+            "after": [
+                {"iri": controlling_server.base + "id/organisation/k-verein", "label": "Verein K", "link": "sourced"}
+            ],
         }
     ]
 
@@ -288,8 +293,8 @@ def test_the_comparison_defaults_to_the_last_two_editions(controlling_server) ->
 
 def test_the_comparison_page_and_csv_show_the_same_changes(controlling_server) -> None:  # type: ignore[no-untyped-def]
     text = _page(controlling_server, "compare")
-    assert '<h2 id="added">Neu aufgenommene Maßnahmen (1)</h2>' in text
-    assert '<h2 id="ended">Nicht mehr enthaltene Maßnahmen (2)</h2>' in text
+    assert '<h2 id="added">1 neu aufgenommene Maßnahme</h2>' in text
+    assert '<h2 id="ended">2 nicht mehr enthaltene Maßnahmen</h2>' in text
     rows = _csv(controlling_server, "compare", "measures")
     assert sorted(r["change"] for r in rows) == ["added", "ended", "ended", "gained", "lost"]
 
@@ -330,7 +335,7 @@ def test_the_real_graph_has_one_edition_and_says_so(server) -> None:  # type: ig
     view = _json(server, "compare")
     assert not view["comparable"]
     assert [e["year"] for e in view["editions"]] == ["2024"]
-    assert "Bisher gibt es 1 Ausgabe(n) des Statusberichts im Graphen (2024)" in _page(server, "compare")
+    assert "Bisher gibt es 1 Ausgabe des Statusberichts im Graphen (2024)" in _page(server, "compare")
 
 
 @pytest.mark.parametrize("path", ["concept", "compare"])
@@ -342,3 +347,149 @@ def test_views_carry_the_data_date(server, path: str) -> None:  # type: ignore[n
 @pytest.mark.parametrize("path", ["concept", "concept/over-time", "compare", "indicators"])
 def test_the_home_page_links_every_steering_view(server, path: str) -> None:  # type: ignore[no-untyped-def]
     assert f'<a href="{server.base}{path}?lang=de">' in _page(server, "")
+
+
+# Marks on the steering pages: tests/fixtures/controlling.trig plus a third edition whose graph g:about rates
+# editorial, and an action field whose letter only g:inferred gives (test data only, written here).
+MARKED = """
+@prefix ikg:    <https://ikg.example/leverkusen/def/ikg#> .
+@prefix g:      <https://ikg.example/leverkusen/graph/> .
+@prefix m:      <https://ikg.example/leverkusen/id/measure/> .
+@prefix o:      <https://ikg.example/leverkusen/id/organisation/> .
+@prefix c:      <https://ikg.example/leverkusen/id/concept/> .
+@prefix hf:     <https://ikg.example/leverkusen/id/action-field/> .
+@prefix report: <https://ikg.example/leverkusen/id/report/> .
+@prefix ev:     <https://ikg.example/leverkusen/def/evidence/> .
+@prefix rdf:    <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix xsd:    <http://www.w3.org/2001/XMLSchema#> .
+@prefix skos:   <http://www.w3.org/2004/02/skos/core#> .
+@prefix dct:    <http://purl.org/dc/terms/> .
+@prefix dcat:   <http://www.w3.org/ns/dcat#> .
+@prefix prov:   <http://www.w3.org/ns/prov#> .
+@prefix schema: <http://schema.org/> .
+
+g:about {
+    g:report-2023 ikg:evidence ev:belegt . g:report-2024 ikg:evidence ev:belegt .
+    g:report-2025 ikg:evidence ev:redaktionell .
+}
+g:concept {
+    hf:k-wohnen a ikg:ActionField ; skos:prefLabel "Wohnen"@de , "Housing"@en ;
+        skos:topConceptOf c:k-konzept ; skos:inScheme c:k-konzept ; dct:source <https://example.org/k/wohnen> .
+}
+g:inferred {
+    hf:k-wohnen skos:notation "C" .
+    [] a rdf:Statement ; rdf:subject hf:k-wohnen ; rdf:predicate skos:notation ; rdf:object "C" ;
+        ikg:reason "Testdaten: der Buchstabe ist erschlossen."@de , "Test data: the letter is inferred."@en ;
+        prov:wasDerivedFrom <https://ikg.example/leverkusen/project/dossier#s1.1> .
+}
+g:report-2025 {
+    report:k-bericht-2025 a schema:Report ; skos:prefLabel "Bericht 2025"@de ; dct:creator o:k-stadt ;
+        dct:temporal [ a dct:PeriodOfTime ; dcat:startDate "2025"^^xsd:gYear ; dcat:endDate "2025"^^xsd:gYear ] ;
+        dct:source <https://example.org/k/bericht-2025> .
+    m:k-lesekurs dct:isReferencedBy report:k-bericht-2025 ; ikg:operator o:k-verein ; ikg:partner o:k-stadt .
+    m:k-jobmesse dct:isReferencedBy report:k-bericht-2025 .
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def marked(tmp_path_factory: pytest.TempPathFactory) -> Iterator:  # type: ignore[type-arg]
+    from server import serving
+
+    project = copy_project(tmp_path_factory.mktemp("marked") / "project", with_graph=False)
+    (project / "graph").mkdir()
+    (project / "graph" / "fixture.trig").write_text((FIXTURES / "controlling.trig").read_text(encoding="utf-8"))
+    (project / "graph" / "marked.trig").write_text(MARKED, encoding="utf-8")
+    with serving(project, root=project) as running:
+        yield running
+
+
+def _known(server, values: list[dict]) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    return [(v["iri"].removeprefix(server.base + "id/organisation/"), v["link"]) for v in values]
+
+
+def test_a_value_only_an_editorial_edition_graph_states_is_editorial_in_the_json(marked) -> None:  # type: ignore[no-untyped-def]
+    changed = _json(marked, "compare", **{"from": "2023", "to": "2025"})["changed"]
+    shown = {c["property"]: (_known(marked, c["before"]), _known(marked, c["after"])) for c in changed}
+    assert shown == {
+        "operator": ([("k-stadt", "sourced")], [("k-verein", "editorial")]),
+        "partner": ([], [("k-stadt", "editorial")]),
+    }
+
+
+def test_the_comparison_page_marks_a_value_only_a_marked_graph_states(marked) -> None:  # type: ignore[no-untyped-def]
+    german = _page(marked, "compare").split('<h2 id="changed">')[1].split("<h2")[0]
+    english = _page(marked, "compare", lang="en").split('<h2 id="changed">')[1].split("<h2")[0]
+    assert 'Stadt K</a> <em class="mark">(redaktionell)</em></td>' in german
+    assert 'Stadt K</a> <em class="mark">(editorial)</em></td>' in english
+
+
+def test_a_value_a_sourced_edition_graph_states_carries_no_mark(marked) -> None:  # type: ignore[no-untyped-def]
+    text = _page(marked, "compare", **{"from": "2023", "to": "2025"}).split('<h2 id="changed">')[1]
+    assert 'Stadt K</a></td><td><a href="' in text
+    assert 'Verein K</a> <em class="mark">(redaktionell)</em>' in text
+
+
+def test_the_comparison_csv_says_how_each_value_is_known(marked) -> None:  # type: ignore[no-untyped-def]
+    rows = _csv(marked, "compare", "measures", **{"from": "2023", "to": "2025"})
+    links = {(r["change"], r["value_label"]): r["value_link"] for r in rows if r["change"] in ("gained", "lost")}
+    assert links == {
+        ("lost", "Stadt K"): "sourced",
+        ("gained", "Verein K"): "editorial",
+        ("gained", "Stadt K"): "editorial",
+    }
+    assert {r["value_link"] for r in rows if r["change"] in ("added", "ended")} == {""}
+
+
+def test_an_inferred_letter_is_starred_over_time_as_on_the_concept_page(marked) -> None:  # type: ignore[no-untyped-def]
+    concept = {f["notation"]: f["notation_link"] for f in _json(marked, "concept")["action_fields"]}
+    over_time = {f["notation"]: f["notation_link"] for f in _json(marked, "concept/over-time")["action_fields"]}
+    assert over_time == concept == {"A": "sourced", "B": "sourced", "C": "inferred"}
+    text = _page(marked, "concept/over-time")
+    assert 'id/action-field/k-wohnen">C* – Wohnen</a>' in text
+    assert 'id/action-field/k-sprache">A – Sprache</a>' in text
+    assert '<p class="note" id="letter-legend">* Buchstabe erschlossen' in text
+
+
+def test_the_over_time_csv_says_how_each_letter_is_known(marked) -> None:  # type: ignore[no-untyped-def]
+    rows = _csv(marked, "concept/over-time", "action-fields")
+    assert {(r["notation"], r["notation_link"]) for r in rows} == {
+        ("A", "sourced"),
+        ("B", "sourced"),
+        ("C", "inferred"),
+    }
+
+
+def test_a_page_without_inferred_letters_has_no_letter_legend(controlling_server) -> None:  # type: ignore[no-untyped-def]
+    assert 'id="letter-legend"' not in _page(controlling_server, "concept/over-time")
+
+
+def test_counts_on_the_comparison_page_take_the_singular_for_one(controlling_server) -> None:  # type: ignore[no-untyped-def]
+    german = _page(controlling_server, "compare")
+    english = _page(controlling_server, "compare", lang="en")
+    assert '<h2 id="changed">1 geänderte Maßnahme</h2>' in german
+    assert '<h2 id="coverage">1 Ziel mit geänderter Abdeckung</h2>' in german
+    assert '<h2 id="added">1 measure added</h2>' in english
+    assert '<h2 id="ended">2 measures no longer included</h2>' in english
+    assert '<h2 id="coverage">1 goal whose coverage changed</h2>' in english
+
+
+def test_the_real_graph_says_it_has_one_edition_in_english(server) -> None:  # type: ignore[no-untyped-def]
+    assert "So far the graph holds 1 edition of the status report (2024)" in _page(server, "compare", lang="en")
+
+
+@pytest.mark.parametrize(
+    ("query", "german", "english"), [("Lesekurs", "1 Eintrag", "1 entry"), ("", "4 Einträge", "4 entries")]
+)
+def test_index_pages_count_their_entries_in_the_right_number(controlling_server, query, german, english) -> None:  # type: ignore[no-untyped-def]
+    assert f"<p>{german} · " in _page(controlling_server, "measures", q=query)
+    assert f"<p>{english} · " in _page(controlling_server, "measures", q=query, lang="en")
+
+
+def test_the_indicator_counts_take_the_singular_for_one(server) -> None:  # type: ignore[no-untyped-def]
+    for lang, forms in (("de", ("Kennzahl", "Kennzahlen")), ("en", ("indicator", "indicators"))):
+        # A generous deadline: the page is heavy for a shared machine, and only its wording is at stake here.
+        page = httpx.get(server.base + "indicators", params={"lang": lang}, headers={"Accept": BROWSER}, timeout=120)
+        counts = re.findall(r"\((\d+) (\w+)\)</li>", page.text)
+        assert counts
+        assert all(noun == forms[int(n) != 1] for n, noun in counts), counts

@@ -296,3 +296,13 @@ def test_the_concept_page_twins_keep_the_scope(yearly: str) -> None:
     assert twins
     assert all("scope=current" in link for link in twins)
     assert _concept(yearly, scope="current")["scope"] == "current"
+
+
+@pytest.mark.parametrize("extra", [{}, {"evidence": "sourced"}])
+def test_every_value_an_imported_edition_states_is_known_as_sourced(yearly: str, extra: dict[str, str]) -> None:
+    """The importer rates each edition graph `belegt` in g:about, so no change of the workflow carries a mark."""
+    params = {"from": "2025", "to": "2026", **extra}
+    changed = _compare(yearly, **params)["changed"]
+    assert {value["link"] for c in changed for value in c["before"] + c["after"]} == {"sourced"}
+    page = httpx.get(yearly + "compare", params=params, headers={"Accept": BROWSER}, timeout=60).text
+    assert '<em class="mark">' not in page.split('<h2 id="changed">')[1].split("<h2")[0]

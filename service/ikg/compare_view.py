@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from . import evidence_switch
+from .concept_view import link_names
 from .page_work import off_loop
 from .query_rows import Row, query_rows
 
@@ -26,16 +27,17 @@ WORDS = {
         "title": "Berichtsausgaben verglichen",
         "intro": "Was sich zwischen zwei Ausgaben des Statusberichts geändert hat, berechnet aus den benannten "
         "Graphen der Ausgaben.",
-        "one": "Bisher gibt es {count} Ausgabe(n) des Statusberichts im Graphen ({years}). Der Vergleich steht "
+        "one": "Bisher gibt es {count} des Statusberichts im Graphen ({years}). Der Vergleich steht "
         "hier, sobald eine zweite Ausgabe (etwa mit „ikg import“) hinzukommt.",
         "choose": "Ausgaben wählen",
         "from": "von",
         "to": "bis",
         "show": "Vergleichen",
-        "added": "Neu aufgenommene Maßnahmen",
-        "ended": "Nicht mehr enthaltene Maßnahmen",
-        "changed": "Geänderte Maßnahmen",
-        "coverage": "Ziele mit geänderter Abdeckung",
+        "n_editions": "Ausgabe|Ausgaben",
+        "added": "neu aufgenommene Maßnahme|neu aufgenommene Maßnahmen",
+        "ended": "nicht mehr enthaltene Maßnahme|nicht mehr enthaltene Maßnahmen",
+        "changed": "geänderte Maßnahme|geänderte Maßnahmen",
+        "coverage": "Ziel mit geänderter Abdeckung|Ziele mit geänderter Abdeckung",
         "measure": "Maßnahme",
         "property": "Angabe",
         "lost": "vorher",
@@ -53,22 +55,24 @@ WORDS = {
         "version": "Graph-Version",
         "sourced": "belegt",
         "editorial": "redaktionell u. a.",
+        "link_names": link_names("de"),
         "coverage_note": "Je Ausgabe: alle Maßnahmen, die dem Ziel dienen (davon belegt verknüpft / nur "
         "redaktionell, unsicher oder erschlossen).",
     },
     "en": {
         "title": "Report editions compared",
         "intro": "What changed between two editions of the status report, computed from the editions' named graphs.",
-        "one": "So far the graph holds {count} edition(s) of the status report ({years}). The comparison appears "
+        "one": "So far the graph holds {count} of the status report ({years}). The comparison appears "
         'here as soon as a second edition is added (with "ikg import", say).',
         "choose": "Choose editions",
         "from": "from",
         "to": "to",
         "show": "Compare",
-        "added": "Measures added",
-        "ended": "Measures no longer included",
-        "changed": "Measures changed",
-        "coverage": "Goals whose coverage changed",
+        "n_editions": "edition|editions",
+        "added": "measure added|measures added",
+        "ended": "measure no longer included|measures no longer included",
+        "changed": "measure changed|measures changed",
+        "coverage": "goal whose coverage changed|goals whose coverage changed",
         "measure": "Measure",
         "property": "Statement",
         "lost": "before",
@@ -86,6 +90,7 @@ WORDS = {
         "version": "graph version",
         "sourced": "sourced",
         "editorial": "editorial etc.",
+        "link_names": link_names("en"),
         "coverage_note": "Per edition: all measures serving the goal (of them with a sourced link / with an "
         "editorial, uncertain or inferred link only).",
     },
@@ -96,13 +101,22 @@ class UnknownEditionError(ValueError):
     pass
 
 
+@dataclass(frozen=True)
+class Value:
+    """A value gained or lost, with how it is known: its edition graph's level in g:about (valueLink)."""
+
+    iri: str
+    label: str
+    link: str
+
+
 @dataclass
 class Change:
     measure: str
     label: str
     property: str
-    lost: list[tuple[str, str]] = field(default_factory=list)
-    gained: list[tuple[str, str]] = field(default_factory=list)
+    lost: list[Value] = field(default_factory=list)
+    gained: list[Value] = field(default_factory=list)
 
 
 @dataclass
@@ -161,7 +175,7 @@ def _sort_changes(view: CompareView, base: str) -> CompareView:
         else:
             prop = _property_name(base, row["property"])
             change = changes.setdefault((row["measure"], prop), Change(*named, prop))
-            value = (row["value"], row.get("valueLabel", row["value"]))
+            value = Value(row["value"], row.get("valueLabel", row["value"]), row.get("valueLink", "sourced"))
             (change.gained if row["change"] == "gained" else change.lost).append(value)
     view.changed = list(changes.values())
     return view
@@ -176,6 +190,9 @@ def as_json(view: CompareView) -> dict:
     def named(items: list[tuple[str, str]]) -> list[dict[str, str]]:
         return [{"iri": iri, "label": label} for iri, label in items]
 
+    def known(values: list[Value]) -> list[dict[str, str]]:
+        return [{"iri": v.iri, "label": v.label, "link": v.link} for v in values]
+
     return {
         "evidence": view.evidence,
         "editions": [{"report": e["report"], "year": e["year"], "measures": int(e["measures"])} for e in view.editions],
@@ -189,8 +206,8 @@ def as_json(view: CompareView) -> dict:
                 "iri": c.measure,
                 "label": c.label,
                 "property": c.property,
-                "before": named(c.lost),
-                "after": named(c.gained),
+                "before": known(c.lost),
+                "after": known(c.gained),
             }
             for c in view.changed
         ],
@@ -232,7 +249,7 @@ def table(view: CompareView, name: str) -> tuple[list[str], list[list[object]]]:
             ]
             for r in view.coverage
         ]
-    return ["change", "measure", "label", "property", "value", "value_label"], [
+    return ["change", "measure", "label", "property", "value", "value_label", "value_link"], [
         [
             r["change"],
             r["measure"],
@@ -240,6 +257,7 @@ def table(view: CompareView, name: str) -> tuple[list[str], list[list[object]]]:
             r.get("property", ""),
             r.get("value", ""),
             r.get("valueLabel", ""),
+            r.get("valueLink", ""),
         ]
         for r in view.rows
     ]

@@ -185,6 +185,19 @@ WORDS = {
 }
 
 
+def link_names(lang: str) -> dict[str, str]:
+    """The words for the kinds of link, for the marks other views put on what a marked graph alone states."""
+    return {k: WORDS[lang][k] for k in LINK_KINDS}
+
+
+def shown_letter(notation: str, link: str) -> str:
+    """An action field's notation as shown: an inferred or otherwise unsourced letter carries a star (see the
+    legend letter_inferred); `link` is how the letter is known (notationLink of measures-per-action-field)."""
+    if not notation:
+        return ""
+    return notation if link == "sourced" else f"{notation}*"
+
+
 def currency_of(iri: str | None) -> str | None:
     """The editors' currency filing as a word of the twins: current, historical, or None when not filed."""
     if not iri:
@@ -255,10 +268,7 @@ class FieldView:
 
     @property
     def letter(self) -> str:
-        """The notation as shown: an inferred or otherwise unsourced letter carries a star (see the legend)."""
-        if not self.notation:
-            return ""
-        return self.notation if self.notation_link == "sourced" else f"{self.notation}*"
+        return shown_letter(self.notation, self.notation_link)
 
     @property
     def unsourced(self) -> int:

@@ -4,7 +4,9 @@ report edition, and since which edition it has been open.
 An edition contains the measures its named graph names; what they serve is what the edition's graph or a
 timeless graph states (queries/edition-coverage.rq), so a link stated only by a later edition does not
 reach back. "Open since" is the first edition from which on no edition gave the goal a measure
-(queries/open-since.rq). The page, its JSON and its CSV tables are three renderings of one model.
+(queries/open-since.rq). An action field's letter is starred as on /concept when only a marked graph gives it
+(notationLink of queries/measures-per-action-field.rq). The page, its JSON and its CSV tables are three
+renderings of one model.
 """
 
 from __future__ import annotations
@@ -14,10 +16,12 @@ from functools import partial
 
 from . import evidence_switch
 from .charts import BarChart, bar_chart
+from .concept_view import WORDS as CONCEPT_WORDS
+from .concept_view import shown_letter
 from .page_work import off_loop
 from .query_rows import Row, query_rows
 
-QUERIES = ("edition-coverage", "open-since", "report-editions")
+QUERIES = ("edition-coverage", "open-since", "report-editions", "measures-per-action-field")
 WORDS = {
     "de": {
         "title": "Ziele im Zeitverlauf",
@@ -50,6 +54,7 @@ WORDS = {
         "stammt:",
         "stand": "Stand der Daten",
         "version": "Graph-Version",
+        "letter_inferred": CONCEPT_WORDS["de"]["letter_inferred"],
     },
     "en": {
         "title": "Goals over time",
@@ -81,6 +86,7 @@ WORDS = {
         "data_text": "Every number of this page as CSV or JSON, and the named SPARQL queries it comes from:",
         "stand": "Data as of",
         "version": "graph version",
+        "letter_inferred": CONCEPT_WORDS["en"]["letter_inferred"],
     },
 }
 TABLES = ("action-fields", "goals")
@@ -110,6 +116,11 @@ class Tracked:
     notation: str
     editions: dict[str, InEdition] = field(default_factory=dict)
     open_since: str | None = None
+    notation_link: str = "sourced"
+
+    @property
+    def letter(self) -> str:
+        return shown_letter(self.notation, self.notation_link)
 
     def at(self, year: str) -> InEdition:
         return self.editions.get(year, InEdition())
@@ -147,6 +158,10 @@ class OverTimeView:
     def goals(self) -> list[Tracked]:
         return [g for f in self.fields for g in f.goals] + self.overall_goals
 
+    @property
+    def inferred_letters(self) -> bool:
+        return any(f.field.letter.endswith("*") for f in self.fields)
+
 
 async def build(publication, lang: str, evidence: str = evidence_switch.ALL) -> OverTimeView:  # type: ignore[no-untyped-def]
     """Runs the view's named queries, over the sourced graphs alone if asked, and assembles one model."""
@@ -170,6 +185,9 @@ def _assemble(rows: dict[str, list[Row]], lang: str, evidence: str) -> OverTimeV
         subject.notation = r.get("notation", "")
         measures = tuple(r.get("measureList", "").split())
         subject.editions[r["year"]] = InEdition(measures, int(r["sourcedMeasures"]))
+    for r in rows["measures-per-action-field"]:
+        if r["actionField"] in tracked:
+            tracked[r["actionField"]].notation_link = r.get("notationLink", "sourced")
     for r in rows["open-since"]:
         if r["subject"] in tracked:
             tracked[r["subject"]].open_since = r["openSince"]
@@ -208,7 +226,7 @@ def _assemble(rows: dict[str, list[Row]], lang: str, evidence: str) -> OverTimeV
 
 
 def field_name(t: Tracked) -> str:
-    return f"{t.notation} – {t.label}" if t.notation else t.label
+    return f"{t.letter} – {t.label}" if t.notation else t.label
 
 
 def _editions(t: Tracked, years: list[str]) -> list[dict]:
@@ -236,6 +254,7 @@ def as_json(view: OverTimeView) -> dict:
             {
                 "iri": f.field.iri,
                 "notation": f.field.notation,
+                "notation_link": f.field.notation_link if f.field.notation else None,
                 "label": f.field.label,
                 "open_since": f.field.open_since,
                 "editions": [
@@ -262,6 +281,7 @@ def table(view: OverTimeView, name: str) -> tuple[list[str], list[list[object]]]
         header = [
             "action_field",
             "notation",
+            "notation_link",
             "label",
             "year",
             "measures",
@@ -275,6 +295,7 @@ def table(view: OverTimeView, name: str) -> tuple[list[str], list[list[object]]]
             [
                 f.field.iri,
                 f.field.notation,
+                f.field.notation_link if f.field.notation else "",
                 f.field.label,
                 y,
                 f.field.at(y).count,
