@@ -371,8 +371,16 @@ class _Import:
             filled.append(row)
         return filled
 
+    def _existing_id(self, kind: str, row: Row) -> str:
+        """The row's Kennung when it names an entry the graph holds; "" when the row makes its entry: it has no
+        Kennung, or one the earlier import of this edition created. That import's file is replaced whole, so
+        such a row (as the export of that edition writes it) creates the entry again rather than being refused."""
+        given = row.text("id")
+        return "" if id_iri(kind, given) in self.recreatable else given
+
     def _new_slug(self, kind: str, row: Row, name: str) -> str | None:
-        slug = _slugify(name) or f"zeile-{row.number}"
+        """A new entry's identifier: the row's Kennung when it makes an entry again, else made from its name."""
+        slug = _slugify(row.text("id") or name) or f"zeile-{row.number}"
         iri = id_iri(kind, slug)
         if self.view.has(node(iri), None, None) or iri in self.places:
             self._problem(row, "id", _message("taken_id", value=slug))
@@ -383,14 +391,14 @@ class _Import:
         """An organisation or a funding programme: an existing one is only checked, a new one is created."""
         kind = "organisation" if sheet is ORGANISATIONS else "programme"
         cls = ORGANIZATION if kind == "organisation" else PROGRAMME
-        given = row.text("id")
-        if given and id_iri(kind, given) not in self.recreatable:
+        given = self._existing_id(kind, row)
+        if given:
             if not self.view.is_a(node(id_iri(kind, given)), cls):
                 self._problem(row, "id", _message("unknown_id_other", value=given))
             else:
                 self._required_kept(row, node(id_iri(kind, given)))
             return
-        slug = self._new_slug(kind, row, given or row.text("name_de"))
+        slug = self._new_slug(kind, row, row.text("name_de"))
         if slug is None:
             return
         iri = node(id_iri(kind, slug))
@@ -485,8 +493,8 @@ class _Import:
         self.add(graph, PRIMARY_SOURCE, report, about)
 
     def _measure(self, row: Row, seen: dict[str, int]) -> None:
-        given = row.text("id")
-        if given and id_iri("measure", given) not in self.recreatable:
+        given = self._existing_id("measure", row)
+        if given:
             iri = node(id_iri("measure", given))
             if not self.view.is_a(iri, MEASURE):
                 self._problem(row, "id", _message("unknown_id", value=given))
@@ -498,7 +506,7 @@ class _Import:
             self.places[iri.value] = _Place(row, row.text("title_de"))
             self._existing_measure(iri, row)
         else:
-            slug = self._new_slug("measure", row, given or row.text("title_de"))
+            slug = self._new_slug("measure", row, row.text("title_de"))
             if slug is None:
                 return
             seen[slug] = row.number
