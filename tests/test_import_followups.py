@@ -8,9 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import openpyxl
+import pyoxigraph as ox
 import pytest
 
-from conftest import copy_project, run_ikg
+from conftest import BASE, copy_project, run_ikg
 
 SOURCE = "https://example.org/quelle"
 RED, YELLOW = "00FFC7CE", "00FFEB9C"  # the checked copy's colours of a violation and a warning
@@ -73,6 +74,71 @@ def template(project: Path, tmp_path: Path) -> Path:
 
 def _warnings(stdout: str) -> list[str]:
     return [line for line in stdout.splitlines() if ": Warnung: " in line or ": warning: " in line]
+
+
+# A row that leaves out what the graph states for every edition
+
+
+def test_a_partner_stated_for_every_edition_left_out_of_a_row_is_a_warning_at_its_cell(
+    project: Path, template: Path
+) -> None:
+    _edit(template, G3="Klinikum Leverkusen gGmbH")
+    result = _import(project, template)
+    assert _warnings(result.stdout) == [
+        f"massnahmen.xlsx, Blatt Maßnahmen, Zeile 3, Spalte Partner: Maßnahme »{EINSTIEG}«: Warnung: {KEPT_PARTNER}"
+    ]
+
+
+def test_the_left_out_partner_is_told_in_english_with_lang_en(project: Path, template: Path) -> None:
+    _edit(template, G3="Klinikum Leverkusen gGmbH")
+    result = _import(project, template, "--lang", "en")
+    assert [line.rsplit(": ", 1)[-1] for line in _warnings(result.stdout)] == [KEPT_PARTNER_EN]
+
+
+def test_the_import_with_a_left_out_timeless_partner_still_writes_the_edition(project: Path, template: Path) -> None:
+    _edit(template, G3="Klinikum Leverkusen gGmbH")
+    result = _import(project, template)
+    assert result.returncode == 0, result.stdout + result.stderr
+    written = ox.Dataset(ox.parse(path=str(project / "graph" / "import-2025.trig"), format=ox.RdfFormat.TRIG))
+    referenced = ox.Quad(
+        ox.NamedNode(f"{BASE}id/measure/einstieg-in"),
+        ox.NamedNode("http://purl.org/dc/terms/isReferencedBy"),
+        ox.NamedNode(f"{BASE}id/report/statusbericht-2025"),
+        ox.NamedNode(f"{BASE}graph/report-2025"),
+    )
+    assert referenced in written
+
+
+def test_the_checked_copy_marks_the_left_out_partners_cell_yellow_with_the_message(
+    project: Path, template: Path
+) -> None:
+    _edit(template, G3="Klinikum Leverkusen gGmbH")
+    _import(project, template)
+    sheet = openpyxl.load_workbook(template.with_name("massnahmen-geprüft.xlsx"))["Maßnahmen"]
+    marked = {
+        cell.coordinate: (cell.fill.fgColor.rgb, cell.comment.text if cell.comment else "")
+        for row in sheet.iter_rows()
+        for cell in row
+        if (cell.fill.fill_type and cell.fill.fgColor.rgb in (RED, YELLOW)) or cell.comment is not None
+    }
+    assert marked.keys() == {"G3"}
+    assert marked["G3"][0] == YELLOW
+    assert KEPT_PARTNER in marked["G3"][1]
+
+
+def test_a_left_out_link_stated_only_in_a_marked_graph_names_that_graph(project: Path, template: Path) -> None:
+    _edit(template, H3=None)
+    result = _import(project, template)
+    assert result.returncode == 0, result.stdout + result.stderr
+    (warning,) = _warnings(result.stdout)
+    assert "Zeile 3, Spalte Handlungsfeld: " in warning
+    assert "steht aber im Graphen für alle Ausgaben (graph/editorial) und bleibt daher bestehen" in warning
+
+
+def test_a_row_that_keeps_every_timeless_link_is_no_warning(project: Path, template: Path) -> None:
+    result = _import(project, template)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert _warnings(result.stdout) == []
 
 
 # Importing again a year whose import added to the concept
