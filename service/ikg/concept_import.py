@@ -6,6 +6,8 @@ outcome is. Goals are not an edition's: a status report reports measures against
 concept outlives every edition, so a goal entered while preparing the 2025 edition is the concept's goal in
 every later edition too (it is written to graph/import-2025.trig, but in the concept's graph). The fields
 and goals are read before the measures, so that a measure row of the same file can name a goal added here.
+A row naming by its Kennung a field or goal that the earlier import of the same edition created makes it
+again, as for measures (importer._Import._existing_id): that edition can be exported and imported again.
 
 An existing row is only checked: a label, letter, kind or field that differs from the graph is a warning
 naming the old and the new value, and is not taken over; sources not in the graph yet, and the decision of
@@ -152,7 +154,7 @@ class ConceptRows:
         iri = self._iri(row, "field", (FIELD,))
         if iri is None:
             return
-        if row.text("id"):
+        if self.work._existing_id("field", row):
             self._check_labels(iri, row)
             self._check(row, "notation", sorted(o.value for o in self.view.objects(iri, NOTATION)))
             self._known_row(iri, row)
@@ -177,7 +179,7 @@ class ConceptRows:
         iri = self._iri(row, "goal", (GOAL, OVERALL_GOAL))
         if iri is None:
             return
-        if row.text("id"):
+        if self.work._existing_id("goal", row):
             self._check_labels(iri, row)
             self._check_links(row, "kind", self.view.objects(iri, KIND), kinds)
             stated = [f for f in self.view.objects(iri, BROADER) if self.view.is_a(f, FIELD)]
@@ -199,8 +201,9 @@ class ConceptRows:
     # Steps shared by fields and goals
 
     def _iri(self, row: Row, kind: str, classes: tuple[ox.NamedNode, ...]) -> ox.NamedNode | None:
-        """The row's resource: the one its Kennung names, or a new one named after its label."""
-        given = row.text("id")
+        """The row's resource: the one its Kennung names, or a new one (named after its label, or after the
+        Kennung where the earlier import of this edition created it)."""
+        given = self.work._existing_id(kind, row)
         if not given:
             slug = self.work._new_slug(kind, row, row.text("title_de"))
             return node(id_iri(kind, slug)) if slug is not None else None

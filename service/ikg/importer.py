@@ -7,7 +7,8 @@ What is written goes to graph/import-YEAR.trig, and only what the graph does not
   graph has none in that language yet;
 - for every row, in the edition's graph: that the edition contains the measure, and its operators,
   partners, action fields, goals, funding and sources, unless the graph states them already outside
-  other editions.
+  other editions. A link the graph states for every edition that a row leaves out stays (an edition cannot
+  take back what holds for all), and a warning at the row's cell says so.
 So importing the same file twice, or a file just exported, writes nothing new. Every problem names the
 sheet, row and column; the shapes' own messages say what is wrong; any violation and nothing is written.
 """
@@ -19,6 +20,7 @@ import re
 import secrets
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -62,6 +64,7 @@ from .namespaces import prefixes
 from .oxigraph_types import serialized, term_value
 from .problems import DataError, Problem, RefusalError
 from .progress import Progress, Silent
+from .sheet_cells import Names
 from .validate import Validator
 from .workbook import MEASURES, ORGANISATIONS, PROGRAMMES, Row
 from .workbook import REPORT as REPORT_SHEET
@@ -196,10 +199,38 @@ MESSAGES = {
         "»{column}« is required and may not be empty in an existing row either; please enter it again "
         "(so far: »{old}«)",
     ),
+    "timeless_kept": (
+        "»{value}« fehlt in der Zeile, steht aber im Graphen für alle Ausgaben ({graphs}) und bleibt daher bestehen; "
+        "{unless_de}, korrigiert die Redaktion graph/",
+        "»{value}« is missing from the row, but the graph states it for every edition ({graphs}), so it stays; "
+        "{unless_en}, the editors correct graph/",
+    ),
     "not_a_year": (
         "--edition muss eine Jahreszahl wie 2025 sein, nicht »{value}«",
         "--edition must be a year such as 2025, not »{value}«",
     ),
+}
+
+
+# A measure's links per column: the statement each makes, what the names are looked up in, and the message for
+# a name not found there.
+_LINKS = (
+    ("operators", OPERATOR, "organisation", "unknown_organisation"),
+    ("partners", PARTNER, "organisation", "unknown_organisation"),
+    ("action_fields", ACTION_FIELD, "field", "unknown_field"),
+    ("goals", SERVES_GOAL, "goal", "unknown_goal"),
+    ("programmes", FUNDER, "programme", "unknown_programme"),
+)
+# When leaving out a link the graph states for every edition means something the editors must know of.
+_NO_LONGER = {
+    "operators": ("ist der Träger nicht mehr dabei", "if the operator is no longer involved"),
+    "partners": ("ist der Partner nicht mehr dabei", "if the partner is no longer involved"),
+    "action_fields": (
+        "gehört die Maßnahme nicht mehr zu diesem Handlungsfeld",
+        "if the measure no longer belongs to this action field",
+    ),
+    "goals": ("dient die Maßnahme diesem Ziel nicht mehr", "if the measure no longer serves this goal"),
+    "programmes": ("fördert das Programm die Maßnahme nicht mehr", "if the programme no longer funds the measure"),
 }
 
 
@@ -274,6 +305,9 @@ class _Import:
         others = frozenset(e.graph for year, e in found.items() if year != edition)
         self.view = GraphView(self.store)
         self.edition_view = GraphView(self.store, others)
+        # What holds for every edition: all but the editions' graphs (this one's too, whether graph/ holds it or
+        # this import makes it), as /compare reads it; the marked graphs (editorial, uncertain, inferred) are in.
+        self.timeless_view = GraphView(self.store, others | {self.edition_graph})
         self.problems: list[Problem] = list(filled.problems)
         self.warnings: list[Problem] = []
         self.quads: list[ox.Quad] = []
@@ -371,8 +405,16 @@ class _Import:
             filled.append(row)
         return filled
 
+    def _existing_id(self, kind: str, row: Row) -> str:
+        """The row's Kennung when it names an entry the graph holds; "" when the row makes its entry: it has no
+        Kennung, or one the earlier import of this edition created. That import's file is replaced whole, so
+        such a row (as the export of that edition writes it) creates the entry again rather than being refused."""
+        given = row.text("id")
+        return "" if id_iri(kind, given) in self.recreatable else given
+
     def _new_slug(self, kind: str, row: Row, name: str) -> str | None:
-        slug = _slugify(name) or f"zeile-{row.number}"
+        """A new entry's identifier: the row's Kennung when it makes an entry again, else made from its name."""
+        slug = _slugify(row.text("id") or name) or f"zeile-{row.number}"
         iri = id_iri(kind, slug)
         if self.view.has(node(iri), None, None) or iri in self.places:
             self._problem(row, "id", _message("taken_id", value=slug))
@@ -383,14 +425,14 @@ class _Import:
         """An organisation or a funding programme: an existing one is only checked, a new one is created."""
         kind = "organisation" if sheet is ORGANISATIONS else "programme"
         cls = ORGANIZATION if kind == "organisation" else PROGRAMME
-        given = row.text("id")
-        if given and id_iri(kind, given) not in self.recreatable:
+        given = self._existing_id(kind, row)
+        if given:
             if not self.view.is_a(node(id_iri(kind, given)), cls):
                 self._problem(row, "id", _message("unknown_id_other", value=given))
             else:
                 self._required_kept(row, node(id_iri(kind, given)))
             return
-        slug = self._new_slug(kind, row, given or row.text("name_de"))
+        slug = self._new_slug(kind, row, row.text("name_de"))
         if slug is None:
             return
         iri = node(id_iri(kind, slug))
@@ -485,8 +527,8 @@ class _Import:
         self.add(graph, PRIMARY_SOURCE, report, about)
 
     def _measure(self, row: Row, seen: dict[str, int]) -> None:
-        given = row.text("id")
-        if given and id_iri("measure", given) not in self.recreatable:
+        given = self._existing_id("measure", row)
+        if given:
             iri = node(id_iri("measure", given))
             if not self.view.is_a(iri, MEASURE):
                 self._problem(row, "id", _message("unknown_id", value=given))
@@ -498,7 +540,7 @@ class _Import:
             self.places[iri.value] = _Place(row, row.text("title_de"))
             self._existing_measure(iri, row)
         else:
-            slug = self._new_slug("measure", row, given or row.text("title_de"))
+            slug = self._new_slug("measure", row, row.text("title_de"))
             if slug is None:
                 return
             seen[slug] = row.number
@@ -615,16 +657,40 @@ class _Import:
     def _edition_statements(self, iri: ox.NamedNode, row: Row) -> None:
         if self.report_named:
             self.edition_statement(iri, REFERENCED_BY, node(self.report))
-        resolved = (
-            (OPERATOR, self._resolve("organisation", row, "operators", "unknown_organisation")),
-            (PARTNER, self._resolve("organisation", row, "partners", "unknown_organisation")),
-            (ACTION_FIELD, self._resolve("field", row, "action_fields", "unknown_field")),
-            (SERVES_GOAL, self._resolve("goal", row, "goals", "unknown_goal")),
-            (FUNDER, self._resolve("programme", row, "programmes", "unknown_programme")),
-        )
-        for predicate, values in resolved:
+        for column, predicate, kind, unknown in _LINKS:
+            values = self._resolve(kind, row, column, unknown)
             for value in values:
                 self.edition_statement(iri, predicate, value)
+            self._timeless_kept(iri, row, column, predicate, values)
+
+    def _timeless_kept(
+        self, iri: ox.NamedNode, row: Row, column: str, predicate: ox.NamedNode, given: list[ox.NamedNode]
+    ) -> None:
+        """A link the graph states for every edition that the row leaves out: an edition's file can add to the
+        timeless statements but not take one back, so the link stays, and the staff are told where it is stated.
+        A cell already at fault (a name not found, an emptied required cell) is told once, as that; a column
+        the file does not have says nothing about the measure."""
+        header = row.sheet.column(column).header
+        if column not in row.cells or self._at_fault(row.sheet.name, row.number, header):
+            return
+        for value in self.timeless_view.objects(iri, predicate):
+            if not isinstance(value, ox.NamedNode) or value in given:
+                continue
+            graphs = sorted({_graph_name(q.graph_name) for q in self.timeless_view.quads(iri, predicate, value)})
+            unless_de, unless_en = _NO_LONGER[column]
+            message = _message(
+                "timeless_kept",
+                value=_shown(self.sheet_names.of(value), 80),
+                graphs=", ".join(graphs),
+                unless_de=unless_de,
+                unless_en=unless_en,
+            )
+            self._problem(row, column, message, warning=True)
+
+    @cached_property
+    def sheet_names(self) -> Names:
+        """Resources as the spreadsheet names them, for messages that quote a cell's value."""
+        return Names(self.view)
 
     def _date(self, row: Row, key: str) -> ox.Literal | None:
         value = row.text(key)
@@ -707,6 +773,12 @@ def _shown(text: str, limit: int = 40) -> str:
 
     shown = printable(text)
     return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+
+
+def _graph_name(graph: object) -> str:
+    """A graph as the editors name it (graph/measures, graph/editorial), the default graph as graph/."""
+    iri = graph.value if isinstance(graph, ox.NamedNode) else GRAPH
+    return iri.removeprefix(CANONICAL_BASE)
 
 
 def _period(start: str, end: str) -> str:
