@@ -337,3 +337,14 @@ def test_a_range_shows_both_ends_and_its_qualifier_words(server) -> None:  # typ
         shown = observations[_served(server, iri)]
         assert (shown["value"], shown["upper_bound"]) == (low, high)
         assert f"{low:,}–{high:,}" in page.rows[_served(server, iri)]["text"]
+
+
+def test_a_field_section_has_an_anchor_named_after_the_field(server) -> None:  # type: ignore[no-untyped-def]
+    page = httpx.get(server.base + "indicators", headers={"Accept": "text/html"}).text
+    assert '<section class="field" id="city">' in page
+    assert '<a href="#field-wohnen-und-unterbringung">' in page
+
+
+def test_the_concept_page_links_the_context_figures(server) -> None:  # type: ignore[no-untyped-def]
+    page = httpx.get(server.base + "concept", headers={"Accept": "text/html"}).text
+    assert f'<a href="{server.base}indicators?lang=de">' in page

@@ -62,6 +62,7 @@ WORDS = {
         "erscheint, sobald eine zweite Ausgabe im Graphen ist.",
         "compare": "Berichtsausgaben vergleichen",
         "over_time": "Ziele im Zeitverlauf: Maßnahmen je Ausgabe und „offen seit“",
+        "indicators": "Kontextzahlen: Statistik je Handlungsfeld und für die Stadt",
         "open_goals": "Offene Ziele",
         "open_goals_note": "Ziele, denen keine Maßnahme dient; „offen seit“ nennt die erste Ausgabe des "
         "Statusberichts, seit der ihnen keine Maßnahme einer Ausgabe mehr dient.",
@@ -139,6 +140,7 @@ WORDS = {
         "appears as soon as a second edition is in the graph.",
         "compare": "Compare report editions",
         "over_time": 'Goals over time: measures per edition and "open since"',
+        "indicators": "Context figures: statistics per action field and for the city",
         "open_goals": "Open goals",
         "open_goals_note": 'Goals no measure serves; "open since" names the first edition of the status report '
         "from which on no measure of an edition has served them.",

@@ -176,6 +176,11 @@ class Section:
     label: str
     indicators: list[Indicator] = field(default_factory=list)
 
+    @property
+    def anchor(self) -> str:
+        """A fragment that stays when other sections come or go, so a link to a field's figures keeps working."""
+        return "field-" + self.iri.rstrip("/").rsplit("/", 1)[-1] if self.iri else "city"
+
 
 @dataclass
 class IndicatorsView:
