@@ -55,6 +55,7 @@ from .graph_reader import (
     slug_of,
 )
 from .iris import CANONICAL_BASE
+from .problems import sentences
 from .workbook import FIELDS, GOALS, MEASURES, Row
 
 CONCEPT_GRAPH = f"{CANONICAL_BASE}graph/concept"
@@ -98,8 +99,7 @@ MESSAGES = {
 
 
 def _said(key: str, **values: object) -> dict[str, str]:
-    german, english = MESSAGES[key]
-    return {"de": german.format(**values) + ".", "en": english.format(**values) + "."}
+    return sentences(MESSAGES[key], **values)
 
 
 def read_concept(work: importer._Import) -> None:

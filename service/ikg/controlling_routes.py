@@ -67,7 +67,7 @@ def _add_view(  # type: ignore[no-untyped-def]
             return error(400, f"unknown table {table!r}; the tables are {', '.join(module.TABLES)}")
         try:
             evidence = evidence_switch.chosen(request.query_params)
-        except evidence_switch.EvidenceChoiceError as mistake:
+        except evidence_switch.ChoiceError as mistake:
             return error(400, str(mistake))
         # Only the parameters a view reads name its cache entry, so made-up ones cannot crowd the cache.
         asked = tuple(request.query_params.get(name) for name in ("from", "to", "table", "scope"))

@@ -20,17 +20,29 @@ WORDS = {
 }
 
 
-class EvidenceChoiceError(ValueError):
+class ChoiceError(ValueError):
+    """A view's switch given a value it does not offer: the client's mistake, told with what is offered."""
+
+    def __init__(self, name: str, value: str, choices: tuple[str, ...]) -> None:
+        super().__init__(f"{name}={value!r} is not offered; the allowed values are {', '.join(choices)}")
+
+
+class EvidenceChoiceError(ChoiceError):
     def __init__(self, value: str) -> None:
-        super().__init__(f"evidence={value!r} is not offered; the allowed values are {', '.join(CHOICES)}")
+        super().__init__("evidence", value, CHOICES)
+
+
+def one_of(params: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
+    """The switch's value, the first choice when not given; anything else is refused."""
+    value = params.get(name, choices[0])
+    if value not in choices:
+        raise ChoiceError(name, value, choices)
+    return value
 
 
 def chosen(params: Mapping[str, str]) -> str:
-    """The evidence the request asks for: `all` unless it says `sourced`; anything else is refused."""
-    value = params.get("evidence", ALL)
-    if value not in CHOICES:
-        raise EvidenceChoiceError(value)
-    return value
+    """The evidence the request asks for: `all` unless it says `sourced`."""
+    return one_of(params, "evidence", CHOICES)
 
 
 async def dataset(publication, evidence: str) -> tuple[str, ...] | None:  # type: ignore[no-untyped-def]

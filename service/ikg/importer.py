@@ -62,7 +62,7 @@ from .graph_reader import (
 from .iris import CANONICAL_BASE
 from .namespaces import prefixes
 from .oxigraph_types import serialized, term_value
-from .problems import DataError, Problem, RefusalError
+from .problems import DataError, Problem, RefusalError, sentences
 from .progress import Progress, Silent
 from .sheet_cells import Names
 from .validate import Validator
@@ -235,8 +235,7 @@ _NO_LONGER = {
 
 
 def _message(key: str, **values: object) -> dict[str, str]:
-    german, english = MESSAGES[key]
-    return {"de": german.format(**values) + ".", "en": english.format(**values) + "."}
+    return sentences(MESSAGES[key], **values)
 
 
 @dataclass(frozen=True)

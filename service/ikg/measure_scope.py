@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from .evidence_switch import one_of
+
 ALL = "all"
 CURRENT = "current"
 CHOICES = (ALL, CURRENT)
@@ -31,13 +33,6 @@ WORDS = {
 }
 
 
-class ScopeChoiceError(ValueError):
-    def __init__(self, value: str) -> None:
-        super().__init__(f"scope={value!r} is not offered; the allowed values are {', '.join(CHOICES)}")
-
-
 def chosen(params: Mapping[str, str]) -> str:
-    value = params.get("scope", ALL)
-    if value not in CHOICES:
-        raise ScopeChoiceError(value)
-    return value
+    """The measures the request asks for: `all` unless it says `current`."""
+    return one_of(params, "scope", CHOICES)

@@ -99,6 +99,12 @@ class Problem:
         return " ".join(p for p in (self.resource_kind.get(lang, ""), label, iri) if p)
 
 
+def sentences(pair: tuple[str, str], **values: object) -> dict[str, str]:
+    """A message written as a (German, English) pair of templates, filled in and ended as sentences."""
+    german, english = pair
+    return {"de": german.format(**values) + ".", "en": english.format(**values) + "."}
+
+
 def printable(text: str) -> str:
     """Control characters shown as escapes, so that a hostile string cannot move a terminal's cursor."""
     return "".join(c if c.isprintable() or c == " " else c.encode("unicode_escape").decode("ascii") for c in text)

@@ -76,7 +76,7 @@ def add_site_routes(app: FastAPI, publication) -> None:  # type: ignore[no-untyp
         try:
             evidence = evidence_switch.chosen(request.query_params)
             numbers = await home_view.build(publication, evidence)
-        except evidence_switch.EvidenceChoiceError as mistake:
+        except evidence_switch.ChoiceError as mistake:
             return error(400, str(mistake))
         except QueryFailedError as failed:
             return failed.response
