@@ -17,7 +17,8 @@ server = on_each_backend("server", "embedded_server", "external_server")
 
 SELECT = (
     "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?f ?label "
-    "WHERE { ?f skos:notation ?n ; skos:prefLabel ?label FILTER(LANG(?label) = 'de') } ORDER BY ?n"
+    "WHERE { ?f a ?class ; skos:notation ?n ; skos:prefLabel ?label "
+    "FILTER(STRENDS(STR(?class), '/def/ikg#ActionField') && LANG(?label) = 'de') } ORDER BY ?n"
 )
 
 
