@@ -10,6 +10,7 @@ import httpx
 import openpyxl
 import pyoxigraph as ox
 import pytest
+from workbook_cells import fill_row
 
 from conftest import BASE, copy_project, run_ikg
 
@@ -61,18 +62,6 @@ def _rows(path: Path, sheet: str) -> list[dict[str, object]]:
     return [dict(zip(headers, row, strict=False)) for row in table.iter_rows(min_row=2, values_only=True)]
 
 
-def _set(path: Path, sheet: str, row: int | None = None, **values: str) -> int:
-    """Fills the cells of one row by their headers (a new row at the bottom without `row`); returns the row."""
-    book = openpyxl.load_workbook(path)
-    table = book[sheet]
-    headers = {cell.value: number for number, cell in enumerate(table[1], start=1)}
-    row = row or table.max_row + 1
-    for header, value in values.items():
-        table.cell(row=row, column=headers[header.replace("_", " ")], value=value)
-    book.save(path)
-    return row
-
-
 def _measure_row(path: Path, measure: str) -> int:
     ids = [r["Kennung"] for r in _rows(path, "Maßnahmen")]
     return ids.index(measure) + 2
@@ -80,7 +69,7 @@ def _measure_row(path: Path, measure: str) -> int:
 
 def _add_goal(path: Path, **values: str) -> int:
     given = {"Bezeichnung": NEW_GOAL, "Art": "Handlungsziel", "Handlungsfeld": FIELD_B, "Quellen": SOURCE}
-    return _set(path, "Ziele", **{**given, **values})
+    return fill_row(path, "Ziele", **{**given, **values})
 
 
 def _graph(project: Path, edition: str = "2025") -> ox.Dataset:
@@ -188,7 +177,7 @@ def test_a_goal_added_in_the_sheet_goes_to_the_concepts_graph(project: Path, tem
 
 def test_a_measure_row_can_serve_a_goal_added_in_the_same_file(project: Path, template: Path) -> None:
     _add_goal(template)
-    _set(template, "Maßnahmen", _measure_row(template, "einstieg-in"), Ziele=NEW_GOAL)
+    fill_row(template, "Maßnahmen", _measure_row(template, "einstieg-in"), Ziele=NEW_GOAL)
     _ok(_import(project, template))
     measure = f"{BASE}id/measure/einstieg-in"
     serves = f"{BASE}def/ikg#servesGoal"
@@ -206,7 +195,7 @@ def test_a_new_goal_without_a_source_is_refused_naming_sheet_row_and_column(proj
 
 def test_a_changed_goal_label_is_a_warning_with_the_old_and_the_new_label(project: Path, template: Path) -> None:
     row = next(n for n, r in enumerate(_rows(template, "Ziele"), start=2) if r["Kennung"] == "chancengleichheit")
-    _set(template, "Ziele", row, Bezeichnung="Chancengleichheit für alle")
+    fill_row(template, "Ziele", row, Bezeichnung="Chancengleichheit für alle")
     result = _import(project, template)
     _ok(result)
     assert "bisher »Chancengleichheit«, jetzt »Chancengleichheit für alle«" in result.stdout
@@ -219,7 +208,7 @@ def test_a_changed_goal_label_is_a_warning_with_the_old_and_the_new_label(projec
 def test_a_status_is_written_to_the_editions_graph_and_exported_again(
     project: Path, template: Path, tmp_path: Path
 ) -> None:
-    _set(template, "Maßnahmen", _measure_row(template, "einstieg-in"), Status="fortgeführt")
+    fill_row(template, "Maßnahmen", _measure_row(template, "einstieg-in"), Status="fortgeführt")
     _ok(_import(project, template))
     status = ox.NamedNode(f"{BASE}def/status/fortgefuehrt")
     measure = f"{BASE}id/measure/einstieg-in"
@@ -234,7 +223,7 @@ def test_a_status_is_written_to_the_editions_graph_and_exported_again(
 
 def test_an_unknown_status_is_refused_naming_the_allowed_values(project: Path, template: Path) -> None:
     row = _measure_row(template, "einstieg-in")
-    _set(template, "Maßnahmen", row, Status="läuft")
+    fill_row(template, "Maßnahmen", row, Status="läuft")
     before = _graph_files(project)
     result = _import(project, template)
     assert result.returncode == 1
@@ -253,7 +242,7 @@ def test_a_goal_added_in_the_sheet_is_served_on_the_concept_page_and_in_the_name
     from server import serving
 
     _add_goal(template)
-    _set(template, "Maßnahmen", _measure_row(template, "einstieg-in"), Ziele=NEW_GOAL)
+    fill_row(template, "Maßnahmen", _measure_row(template, "einstieg-in"), Ziele=NEW_GOAL)
     _ok(_import(project, template))
     (tmp_path / "served").mkdir()
     with serving(tmp_path / "served", root=project) as running:

@@ -10,6 +10,7 @@ import httpx
 import openpyxl
 import pyoxigraph as ox
 import pytest
+from workbook_cells import fill_row
 
 from ikg import sources
 
@@ -151,22 +152,12 @@ def _new_edition(project: Path, tmp_path: Path) -> Path:
     return path
 
 
-def _fill(path: Path, **values: str) -> None:
-    book = openpyxl.load_workbook(path)
-    sheet = book["Maßnahmen"]
-    column = {cell.value: number for number, cell in enumerate(sheet[1], start=1)}
-    row = sheet.max_row + 1
-    for header, value in values.items():
-        sheet.cell(row=row, column=column[header], value=value)
-    book.save(path)
-
-
 def test_a_german_description_from_the_sheet_goes_to_the_editorial_graph_and_comes_back_in_the_export(
     project: Path, tmp_path: Path
 ) -> None:
     template = _new_edition(project, tmp_path)
     german = "Ein neuer Sprachtreff; die Beschreibung hat das KI geschrieben."
-    _fill(template, Titel="Sprachtreff Test", Beschreibung=german, Träger="AWO Leverkusen", Quellen=SOURCE)
+    fill_row(template, Titel="Sprachtreff Test", Beschreibung=german, Träger="AWO Leverkusen", Quellen=SOURCE)
     result = run_ikg("import", str(template), "--edition", "2025", "--root", str(project))
     assert result.returncode == 0, result.stdout + result.stderr
     written = ox.Store()

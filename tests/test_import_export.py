@@ -8,6 +8,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from workbook_cells import fill_row
 
 from conftest import run_ikg
 
@@ -37,17 +38,6 @@ def template(project: Path, tmp_path: Path) -> Path:
     report["A2"], report["B2"], report["D2"] = "2025", "Statusbericht 2025", SOURCE
     book.save(path)
     return path
-
-
-def _add_row(path: Path, sheet: str = "Maßnahmen", at: int | None = None, **values: str) -> int:
-    book = openpyxl.load_workbook(path)
-    table = book[sheet]
-    headers = {cell.value: number for number, cell in enumerate(table[1], start=1)}
-    row = at or table.max_row + 1
-    for header, value in values.items():
-        table.cell(row=row, column=headers[header.replace("_", " ")], value=value)
-    book.save(path)
-    return row
 
 
 def _refused(project: Path, filled: Path, message: str, *options: str) -> None:
@@ -136,7 +126,7 @@ def test_the_csv_round_trip_changes_nothing(project: Path, tmp_path: Path) -> No
 
 
 def test_a_new_edition_writes_one_file_and_builds(project: Path, template: Path) -> None:
-    _add_row(template, Titel="Sprachcafé am Markt", Träger="AWO Leverkusen", Quellen=SOURCE, Beginn="2025-03")
+    fill_row(template, Titel="Sprachcafé am Markt", Träger="AWO Leverkusen", Quellen=SOURCE, Beginn="2025-03")
     result = _import(project, template)
     assert result.returncode == 0, result.stdout
     written = project / "graph" / "import-2025.trig"
@@ -147,7 +137,7 @@ def test_a_new_edition_writes_one_file_and_builds(project: Path, template: Path)
 
 
 def test_importing_the_same_file_twice_changes_nothing(project: Path, template: Path) -> None:
-    _add_row(template, Titel="Sprachcafé am Markt", Träger="AWO Leverkusen", Quellen=SOURCE)
+    fill_row(template, Titel="Sprachcafé am Markt", Träger="AWO Leverkusen", Quellen=SOURCE)
     assert _import(project, template).returncode == 0
     first = _graph_files(project)
     second = _import(project, template)
@@ -157,8 +147,8 @@ def test_importing_the_same_file_twice_changes_nothing(project: Path, template: 
 
 
 def test_a_new_organisation_is_created_where_its_row_says_so(project: Path, template: Path) -> None:
-    _add_row(template, "Organisationen", Name="Nachbarschaftsverein Wiesdorf", Quellen=SOURCE)
-    _add_row(template, Titel="Sprachcafé am Markt", Träger="Nachbarschaftsverein Wiesdorf", Quellen=SOURCE)
+    fill_row(template, "Organisationen", Name="Nachbarschaftsverein Wiesdorf", Quellen=SOURCE)
+    fill_row(template, Titel="Sprachcafé am Markt", Träger="Nachbarschaftsverein Wiesdorf", Quellen=SOURCE)
     assert _import(project, template).returncode == 0
     assert "id/organisation/nachbarschaftsverein-wiesdorf" in (project / "graph" / "import-2025.trig").read_text()
 
@@ -181,7 +171,7 @@ def test_identifiers_stay_stable_when_a_title_changes(project: Path, template: P
 
 
 def test_a_missing_source(project: Path, template: Path) -> None:
-    row = _add_row(template, Titel="Sprachcafé", Träger="AWO Leverkusen")
+    row = fill_row(template, Titel="Sprachcafé", Träger="AWO Leverkusen")
     _refused(
         project,
         template,
@@ -192,7 +182,7 @@ def test_a_missing_source(project: Path, template: Path) -> None:
 
 
 def test_a_missing_source_in_english(project: Path, template: Path) -> None:
-    row = _add_row(template, Titel="Sprachcafé", Träger="AWO Leverkusen")
+    row = fill_row(template, Titel="Sprachcafé", Träger="AWO Leverkusen")
     _refused(
         project,
         template,
@@ -205,7 +195,7 @@ def test_a_missing_source_in_english(project: Path, template: Path) -> None:
 
 
 def test_an_unknown_action_field(project: Path, template: Path) -> None:
-    row = _add_row(template, Titel="Sprachcafé", Träger="AWO Leverkusen", Handlungsfeld="Z – Raumfahrt", Quellen=SOURCE)
+    row = fill_row(template, Titel="Sprachcafé", Träger="AWO Leverkusen", Handlungsfeld="Z – Raumfahrt", Quellen=SOURCE)
     _refused(
         project,
         template,
@@ -215,7 +205,7 @@ def test_an_unknown_action_field(project: Path, template: Path) -> None:
 
 
 def test_a_bad_date(project: Path, template: Path) -> None:
-    row = _add_row(template, Titel="Sprachcafé", Träger="AWO Leverkusen", Beginn="31.02.2025", Quellen=SOURCE)
+    row = fill_row(template, Titel="Sprachcafé", Träger="AWO Leverkusen", Beginn="31.02.2025", Quellen=SOURCE)
     _refused(
         project,
         template,
@@ -225,7 +215,7 @@ def test_a_bad_date(project: Path, template: Path) -> None:
 
 
 def test_an_end_before_the_start(project: Path, template: Path) -> None:
-    row = _add_row(template, Titel="Sprachcafé", Träger="AWO Leverkusen", Beginn="2025-05", Ende="2024", Quellen=SOURCE)
+    row = fill_row(template, Titel="Sprachcafé", Träger="AWO Leverkusen", Beginn="2025-05", Ende="2024", Quellen=SOURCE)
     _refused(
         project,
         template,
@@ -235,7 +225,7 @@ def test_an_end_before_the_start(project: Path, template: Path) -> None:
 
 
 def test_a_duplicate_identifier(project: Path, template: Path) -> None:
-    row = _add_row(template, Kennung="einstieg-in", Titel="Einstieg", Träger="AWO Leverkusen", Quellen=SOURCE)
+    row = fill_row(template, Kennung="einstieg-in", Titel="Einstieg", Träger="AWO Leverkusen", Quellen=SOURCE)
     _refused(
         project,
         template,
@@ -245,7 +235,7 @@ def test_a_duplicate_identifier(project: Path, template: Path) -> None:
 
 
 def test_an_unknown_organisation(project: Path, template: Path) -> None:
-    row = _add_row(template, Titel="Sprachcafé", Träger="Verein Unbekannt", Quellen=SOURCE)
+    row = fill_row(template, Titel="Sprachcafé", Träger="Verein Unbekannt", Quellen=SOURCE)
     _refused(
         project,
         template,
@@ -256,8 +246,8 @@ def test_an_unknown_organisation(project: Path, template: Path) -> None:
 
 
 def test_an_empty_row_between_rows(project: Path, template: Path) -> None:
-    row = _add_row(template, Titel="Sprachcafé", Träger="AWO Leverkusen", Quellen=SOURCE)
-    _add_row(template, at=row + 2, Titel="Zweites Café", Träger="AWO Leverkusen", Quellen=SOURCE)
+    row = fill_row(template, Titel="Sprachcafé", Träger="AWO Leverkusen", Quellen=SOURCE)
+    fill_row(template, row=row + 2, Titel="Zweites Café", Träger="AWO Leverkusen", Quellen=SOURCE)
     _refused(
         project,
         template,
@@ -267,7 +257,7 @@ def test_an_empty_row_between_rows(project: Path, template: Path) -> None:
 
 
 def test_a_formula_cell(project: Path, template: Path) -> None:
-    row = _add_row(template, Titel="Sprachcafé", Träger="AWO Leverkusen", Quellen='=HYPERLINK("https://x")')
+    row = fill_row(template, Titel="Sprachcafé", Träger="AWO Leverkusen", Quellen='=HYPERLINK("https://x")')
     _refused(
         project,
         template,
@@ -278,7 +268,7 @@ def test_a_formula_cell(project: Path, template: Path) -> None:
 
 def test_a_hostile_string_in_a_title(project: Path, template: Path) -> None:
     # A right-to-left override makes a title read differently from what it says.
-    row = _add_row(template, Titel="Sprach\u202ecafé", Träger="AWO Leverkusen", Quellen=SOURCE)
+    row = fill_row(template, Titel="Sprach\u202ecafé", Träger="AWO Leverkusen", Quellen=SOURCE)
     _refused(
         project,
         template,
@@ -317,8 +307,8 @@ def test_a_new_edition_needs_its_report(project: Path, tmp_path: Path) -> None:
 
 
 def test_every_problem_is_told_at_once(project: Path, template: Path) -> None:
-    _add_row(template, Titel="Eins", Träger="Verein Unbekannt", Quellen=SOURCE)
-    _add_row(template, Titel="Zwei", Träger="AWO Leverkusen", Beginn="2025-13", Quellen=SOURCE)
+    fill_row(template, Titel="Eins", Träger="Verein Unbekannt", Quellen=SOURCE)
+    fill_row(template, Titel="Zwei", Träger="AWO Leverkusen", Beginn="2025-13", Quellen=SOURCE)
     result = _import(project, template)
     assert "2 Fehler, 2 Warnung(en)" in result.stdout  # the warnings: neither new row has a description
 

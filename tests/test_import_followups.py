@@ -10,6 +10,7 @@ from pathlib import Path
 import openpyxl
 import pyoxigraph as ox
 import pytest
+from workbook_cells import fill_row
 
 from conftest import BASE, copy_project, run_ikg
 
@@ -49,17 +50,6 @@ def _edit(path: Path, sheet: str = "Maßnahmen", **cells: str | None) -> None:
     book = openpyxl.load_workbook(path)
     for coordinate, value in cells.items():
         book[sheet][coordinate] = value
-    book.save(path)
-
-
-def _append(path: Path, sheet: str, **values: str) -> None:
-    """A new row at the bottom of a sheet, its cells named by their headers."""
-    book = openpyxl.load_workbook(path)
-    table = book[sheet]
-    headers = {cell.value: cell.column for cell in table[1]}
-    row = table.max_row + 1
-    for header, value in values.items():
-        table.cell(row=row, column=headers[header], value=value)
     book.save(path)
 
 
@@ -159,7 +149,7 @@ def _imported_again(project: Path, tmp_path: Path, template: Path) -> tuple[byte
 def test_an_edition_with_a_new_goal_exported_and_imported_again_writes_the_same_file(
     project: Path, tmp_path: Path, template: Path
 ) -> None:
-    _append(template, "Ziele", Bezeichnung=NEW_GOAL, Art="Handlungsziel", Quellen=SOURCE)
+    fill_row(template, "Ziele", Bezeichnung=NEW_GOAL, Art="Handlungsziel", Quellen=SOURCE)
     _edit(template, I3=NEW_GOAL)
     first, second = _imported_again(project, tmp_path, template)
     assert "mehrsprachige-elternarbeit-in-kitas-staerken" in first.decode()
@@ -169,8 +159,8 @@ def test_an_edition_with_a_new_goal_exported_and_imported_again_writes_the_same_
 def test_an_edition_with_a_new_action_field_exported_and_imported_again_writes_the_same_file(
     project: Path, tmp_path: Path, template: Path
 ) -> None:
-    _append(template, "Handlungsfelder", Buchstabe="Z", Bezeichnung=NEW_FIELD, Quellen=SOURCE)
-    _append(template, "Ziele", Bezeichnung=NEW_GOAL, Art="Handlungsziel", Handlungsfeld=NEW_FIELD, Quellen=SOURCE)
+    fill_row(template, "Handlungsfelder", Buchstabe="Z", Bezeichnung=NEW_FIELD, Quellen=SOURCE)
+    fill_row(template, "Ziele", Bezeichnung=NEW_GOAL, Art="Handlungsziel", Handlungsfeld=NEW_FIELD, Quellen=SOURCE)
     first, second = _imported_again(project, tmp_path, template)
     assert "digitale-teilhabe" in first.decode()
     assert second == first
