@@ -343,6 +343,8 @@ class _Worker:
 
         def readable() -> None:
             loop.remove_reader(fd)
+            if future.done():  # the waiter was cancelled (its client left, its time ran out) after this was queued
+                return
             try:
                 # Watching the descriptor made it non-blocking (uvloop does); a message larger than the
                 # socket buffer must be read whole, so reading blocks until it is complete.
