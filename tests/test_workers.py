@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import shutil
 import threading
 import time
 from collections import Counter
@@ -186,3 +187,23 @@ def _eventually_every_process_serves_another_version(server: RunningServer, old:
             return versions.pop()
         time.sleep(0.5)
     raise AssertionError(f"not every process served a new graph version within {within} s")
+
+
+def test_a_snapshot_is_the_build_linked_and_outlives_the_swap_of_dist(tmp_path: Path) -> None:
+    from ikg.following import manifest_identity, take_snapshot
+    from ikg.reload import swap_folders
+
+    def folder(name: str, version: str) -> Path:
+        (tmp_path / name / "descriptions").mkdir(parents=True)
+        (tmp_path / name / "manifest.json").write_text(version)
+        (tmp_path / name / "descriptions" / "a.ttl").write_text(f"<a> <b> '{version}' .")
+        return tmp_path / name
+
+    dist = folder("dist", "eins")
+    snapshot, identity = take_snapshot(dist)
+    assert identity == manifest_identity(dist)
+    assert (snapshot / "manifest.json").stat().st_ino == (dist / "manifest.json").stat().st_ino
+    shutil.rmtree(swap_folders(folder(".dist.next", "zwei"), dist))
+    assert manifest_identity(dist) not in (identity, None)
+    assert (snapshot / "manifest.json").read_text() == "eins"
+    assert (snapshot / "descriptions" / "a.ttl").read_text() == "<a> <b> 'eins' ."

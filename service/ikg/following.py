@@ -216,14 +216,17 @@ class BuildingReloader(Reloader):
         seen = fingerprint(root)
         while True:
             await asyncio.sleep(interval)
-            requests = await asyncio.to_thread(_requests, self.settings.dist)
-            if requests:
-                await self._answer(requests)
-            elif self.settings.watch:
-                changed = await settled_change(root, seen, interval)
-                if changed is not None:
-                    seen = changed
-                    await self.reload("watch")
+            try:
+                requests = await asyncio.to_thread(_requests, self.settings.dist)
+                if requests:
+                    await self._answer(requests)
+                elif self.settings.watch:
+                    changed = await settled_change(root, seen, interval)
+                    if changed is not None:
+                        seen = changed
+                        await self.reload("watch")
+            except Exception as problem:  # a file gone between listing and reading it, say: the next poll sees
+                log_exception(problem)  # it again; a builder that stopped would leave every server waiting
 
     async def _answer(self, requests: list[Path]) -> None:
         """One reload for every request waiting; each server learns from the shared log that it was answered."""
