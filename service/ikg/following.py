@@ -35,7 +35,6 @@ from .reload import (
     log_exception,
     log_line,
     ready_backend,
-    reload_request_path,
     remove_folder,
     settled_change,
     shared_log_path,
@@ -145,7 +144,10 @@ class FollowingReloader(Reloader):
                 log_exception(problem)
 
     async def _move(self) -> None:
-        snapshot, identity = await asyncio.to_thread(take_snapshot, self.shared)
+        try:
+            snapshot, identity = await asyncio.to_thread(take_snapshot, self.shared)
+        except FileNotFoundError:  # begun in the instant between a swap's two renames: the next poll follows
+            return
         try:
             published = await asyncio.to_thread(load_published, self.settings, snapshot)
             workers = await ready_backend(self.settings, snapshot)
@@ -160,7 +162,7 @@ class FollowingReloader(Reloader):
     async def reload(self, trigger: str, allow_shrink: bool = False) -> ReloadResult:
         """Asks the builder to reload and answers with its result, once this process serves what it built."""
         asked = uuid.uuid4().hex
-        request = reload_request_path(self.shared).with_suffix(f".{asked}.json")
+        request = self.shared.with_name(f"{_request_prefix(self.shared)}{asked}.json")
         await asyncio.to_thread(request.write_text, json.dumps({"id": asked, "allow_shrink": allow_shrink}))
         log = shared_log_path(self.shared)
         while True:
@@ -179,9 +181,13 @@ def _read_state(path: Path) -> dict:
         return {}
 
 
+def _request_prefix(dist: Path) -> str:
+    """Where a server asks the builder for a reload (POST /admin/reload): one file per request, next to dist/."""
+    return f".{dist.name}.reload-request-"
+
+
 def _requests(dist: Path) -> list[Path]:
-    pattern = reload_request_path(dist).with_suffix(".*.json").name
-    return sorted(dist.parent.glob(pattern))
+    return sorted(dist.parent.glob(f"{_request_prefix(dist)}*.json"))
 
 
 class BuildsOnDisk:

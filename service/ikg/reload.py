@@ -5,6 +5,8 @@ cannot take the server down and the last good dist/ is untouched until the new o
 then are new query workers started on it, the folders swapped and the new build put in place, between
 two requests; queries already running finish on the old workers, which are then stopped. A failed
 build changes nothing that is served: its problems are logged and shown on /health and /status.
+With several serving processes (`ikg serve --workers N`), following.py divides this work: `ikg serve` builds
+and swaps the folders, each server swaps in its own workers.
 """
 
 from __future__ import annotations
@@ -110,11 +112,6 @@ class SharedReloadLog(ReloadLog):
 
 def shared_log_path(dist: Path) -> Path:
     return dist.with_name(f".{dist.name}.reloads.json")
-
-
-def reload_request_path(dist: Path) -> Path:
-    """Where a serving process asks the builder for a reload (POST /admin/reload with several processes)."""
-    return dist.with_name(f".{dist.name}.reload-request.json")
 
 
 def fingerprint(root: Path) -> tuple:
