@@ -73,11 +73,19 @@ def _socket_inodes(server: RunningServer, state: str, client_port: int | None = 
 
 
 def _holds(pid: int, inodes: set[str]) -> bool:
+    sockets = {f"socket:[{inode}]" for inode in inodes}
     try:
-        links = [fd.readlink().name for fd in Path(f"/proc/{pid}/fd").iterdir()]
-    except (FileNotFoundError, ProcessLookupError):
+        descriptors = list(Path(f"/proc/{pid}/fd").iterdir())
+    except FileNotFoundError:  # the process has ended
         return False
-    return any(link in {f"socket:[{inode}]" for inode in inodes} for link in links)
+    return any(_link(fd) in sockets for fd in descriptors)
+
+
+def _link(descriptor: Path) -> str:
+    try:
+        return descriptor.readlink().name
+    except FileNotFoundError:  # closed since the folder was listed: a busy server opens and closes many
+        return ""
 
 
 def _answers_by_process(server: RunningServer, path: str, tries: int = 300) -> dict[int, tuple[int, dict, bytes]]:
