@@ -9,6 +9,7 @@ from __future__ import annotations
 import http.client
 import json
 import shutil
+import socket
 import threading
 import time
 from collections import Counter
@@ -61,7 +62,7 @@ def _children(pid: int) -> list[int]:
 
 def _socket_inodes(server: RunningServer, state: str, client_port: int | None = None) -> set[str]:
     """Inodes of the server's TCP sockets on its port in `state` (0A listening, 01 established)."""
-    port = f"{int(server.base.rsplit(':', 1)[1].strip('/')):04X}"
+    port = f"{_port(server):04X}"
     inodes = set()
     for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
         fields = line.split()
@@ -92,17 +93,15 @@ def _answers_by_process(server: RunningServer, path: str, tries: int = 300) -> d
     """One answer to GET `path` from every serving process (status, headers, body), over fresh connections until
     each has answered one."""
     processes = _servers(server)
-    host, port = server.base.split("//")[1].strip("/").split(":")
     answers: dict[int, tuple[int, dict, bytes]] = {}
     for _ in range(tries):
-        connection = http.client.HTTPConnection(host, int(port), timeout=60)
+        connection = http.client.HTTPConnection("127.0.0.1", _port(server), timeout=60)
         try:
             connection.request("GET", "/" + path)
             response = connection.getresponse()
             body = response.read()
             # The connection is still open (keep-alive): the process holding its other end answered.
-            mine = _socket_inodes(server, "01", connection.sock.getsockname()[1])
-            pid = next(pid for pid in processes if _holds(pid, mine))
+            pid = _holder(server, connection.sock.getsockname()[1], processes)
             answers.setdefault(pid, (response.status, {k.lower(): v for k, v in response.getheaders()}, body))
         finally:
             connection.close()
@@ -134,6 +133,38 @@ def test_the_query_workers_are_shared_out_among_the_processes(served) -> None:  
     server, _project = served
     answers = _answers_by_process(server, "health")
     assert {json.loads(body)["query_workers"] for _s, _h, body in answers.values()} == {1}
+
+
+def test_every_process_keeps_the_http_limits(served) -> None:  # type: ignore[no-untyped-def]
+    server, _project = served
+    processes = _servers(server)
+    refused: dict[int, bytes] = {}
+    for _ in range(300):
+        with socket.create_connection(("127.0.0.1", _port(server)), timeout=60) as raw:
+            raw.sendall(b"GET /sparql?query=")  # the process that accepted it waits for the rest of the head
+            pid = _holder(server, raw.getsockname()[1], processes)
+            raw.sendall(b"x" * (17 * 1024) + b" HTTP/1.1\r\nHost: ikg\r\n\r\n")  # over the 16 KB a URL may have
+            refused.setdefault(pid, raw.recv(64).split(b"\r\n")[0])
+        if set(refused) == processes:
+            break
+    assert set(refused) == processes
+    assert {line.split(b" ")[1] for line in refused.values()} == {b"414"}
+
+
+def _port(server: RunningServer) -> int:
+    return int(server.base.rsplit(":", 1)[1].strip("/"))
+
+
+def _holder(server: RunningServer, client_port: int, processes: set[int], within: float = 60) -> int:
+    """The process that has accepted the connection from `client_port`."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        mine = _socket_inodes(server, "01", client_port)
+        for pid in processes:
+            if _holds(pid, mine):
+                return pid
+        time.sleep(0.01)
+    raise AssertionError(f"no serving process accepted the connection from port {client_port} within {within} s")
 
 
 def test_a_reload_asked_of_any_process_is_built_once_and_served_by_all(served) -> None:  # type: ignore[no-untyped-def]
