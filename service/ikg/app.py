@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import pyoxigraph as ox
 from fastapi import FastAPI
@@ -187,16 +187,16 @@ def _outcome_error(kind: str, message: str) -> Response:
 RETRY_AFTER = {"busy": "5", "client_busy": "2"}
 
 
-def create_app(settings: Settings) -> FastAPI:
+def create_app(settings: Settings, reloader_of: Callable[[Publication], Reloader] = Reloader) -> FastAPI:
+    """`reloader_of`: one of several serving processes follows the builder instead (following.py)."""
     publication = Publication(settings)
-    reloader = Reloader(publication)
+    reloader = reloader_of(publication)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await publication.workers.start()
-        watcher = (
-            asyncio.get_running_loop().create_task(reloader.watch(settings.watch_interval)) if settings.watch else None
-        )
+        loop = asyncio.get_running_loop()
+        watcher = loop.create_task(reloader.watch(settings.watch_interval)) if reloader.watches else None
         yield
         if watcher is not None:
             watcher.cancel()

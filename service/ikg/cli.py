@@ -119,6 +119,13 @@ def _parser() -> argparse.ArgumentParser:
         help="processes evaluating queries (default: $IKG_QUERY_WORKERS or the number of cores)",
     )
     serve_cmd.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="HTTP processes sharing the port; this process then only builds, the others follow its dist/ "
+        "(default: $IKG_WORKERS or 1)",
+    )
+    serve_cmd.add_argument(
         "--watch",
         action="store_true",
         default=None,
@@ -283,7 +290,11 @@ def _serve(args: argparse.Namespace) -> int:
         store=args.store,
         store_update=args.store_update,
         allow_shrink=args.allow_shrink,
+        workers=args.workers,
     )
+    if settings.workers < 1:
+        print(f"ikg serve: --workers must be 1 or more, not {settings.workers}", file=sys.stderr)
+        return 2
     try:
         serve(settings)
     except DataError as problem:

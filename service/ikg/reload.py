@@ -5,6 +5,8 @@ cannot take the server down and the last good dist/ is untouched until the new o
 then are new query workers started on it, the folders swapped and the new build put in place, between
 two requests; queries already running finish on the old workers, which are then stopped. A failed
 build changes nothing that is served: its problems are logged and shown on /health and /status.
+With several serving processes (`ikg serve --workers N`), following.py divides this work: `ikg serve` builds
+and swaps the folders, each server swaps in its own workers.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import asyncio
 import dataclasses
 import datetime as dt
 import errno
+import json
 import os
 import re
 import shutil
@@ -28,6 +31,7 @@ from .external_store import StoreEndpoints
 from .publish import publish
 from .published import Published
 from .query_workers import QueryJob, QueryWorkers
+from .settings import Settings
 
 WATCHED = ("vocab", "shapes", "graph", "queries")
 WATCHED_FILES = ("publication.toml",)
@@ -61,6 +65,54 @@ class ReloadLog:
     def as_dict(self) -> dict | None:
         return self.last.as_dict() if self.last else None
 
+    def begin(self) -> None:
+        self.running = True
+
+    def end(self, result: ReloadResult | None) -> None:
+        """`None`: the reload ended without a result (it was cancelled); the last one stays."""
+        self.running = False
+        self.last = result or self.last
+
+    def read(self, path: Path) -> None:
+        """Takes the state the builder of several serving processes wrote (SharedReloadLog), if any."""
+        try:
+            state = json.loads(path.read_bytes())
+        except (OSError, ValueError):
+            return
+        self.running = bool(state.get("running"))
+        self.last = ReloadResult(**state["last"]) if state.get("last") else None
+
+
+class SharedReloadLog(ReloadLog):
+    """The builder's log when several processes serve one port: written to a file next to dist/ at every change,
+    so that every process shows the same reload on /health and /status."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+        self.answering: list[str] = []  # the servers' requests the running reload answers
+        self.answered: list[str] = []
+        self._write()
+
+    def begin(self) -> None:
+        super().begin()
+        self._write()
+
+    def end(self, result: ReloadResult | None) -> None:
+        super().end(result)
+        self.answered, self.answering = self.answering, []
+        self._write()
+
+    def _write(self) -> None:
+        state = {"running": self.running, "last": self.as_dict(), "answered": self.answered}
+        partial = self.path.with_name(self.path.name + ".partial")
+        partial.write_text(json.dumps(state), encoding="utf-8")
+        os.replace(partial, self.path)  # a reader sees the old state or the new one, never half of one
+
+
+def shared_log_path(dist: Path) -> Path:
+    return dist.with_name(f".{dist.name}.reloads.json")
+
 
 def fingerprint(root: Path) -> tuple:
     """What the graph is built from, as names, sizes and times: it changes when any source file does."""
@@ -80,73 +132,65 @@ class Reloader:
         self.publication = publication
         self.settings = publication.settings
         self._lock = asyncio.Lock()
-        self._retiring: set[asyncio.Task] = set()
+        self.retirements = Retirements()
 
     async def reload(self, trigger: str, allow_shrink: bool = False) -> ReloadResult:
         """Build, and on success swap in; one reload at a time. `allow_shrink` lets a build that loses much
         of the publication in (as IKG_ALLOW_SHRINK does for every reload)."""
         async with self._lock:
             log = self.publication.reloads
-            log.running = True
+            log.begin()
             started = time.monotonic()
             try:
                 result = await self._rebuild(trigger, started, allow_shrink or self.settings.allow_shrink)
-            finally:
-                log.running = False
-            log.last = result
+            except BaseException:
+                log.end(None)
+                raise
+            log.end(result)
             self._tell(result)
             return result
 
     async def _rebuild(self, trigger: str, started: float, allow_shrink: bool) -> ReloadResult:
         dist = self.settings.dist
         staging = dist.with_name(f".{dist.name}.next")
-        await asyncio.to_thread(shutil.rmtree, staging, ignore_errors=True)
+        await remove_folder(staging)
         built, problems = await self._build(staging)
         if not built:
-            await asyncio.to_thread(shutil.rmtree, staging, ignore_errors=True)
+            await remove_folder(staging)
             return self._result(False, trigger, started, None, problems)
-        workers: QueryBackend | None = None
         try:
-            published = await asyncio.to_thread(
-                Published.load,
-                self.settings.root,
-                staging,
-                self.settings.public_base,
-                self.settings.cache_entries,
-                self.settings.cache_bytes,
-            )
+            published = await asyncio.to_thread(load_published, self.settings, staging)
             lost = [] if allow_shrink else shrinking.losses(self.publication.manifest, published.manifest)
             if lost:
                 refusal = shrinking.ShrinkError(lost, CONSENT)
-                await asyncio.to_thread(shutil.rmtree, staging, ignore_errors=True)
+                await remove_folder(staging)
                 return self._result(False, trigger, started, None, refusal.lines(_language()))
             if self.settings.store:
                 await asyncio.to_thread(
                     publish, staging, StoreEndpoints.from_url(self.settings.store, self.settings.store_update)
                 )
-            workers = backend_for(self.settings, staging)
-            await workers.start()
-            await _prove(workers)
+            workers = await self._ready_workers(staging)
         except Exception as problem:  # whatever it was, the served build stays; the detail goes to the log
-            _log_exception(problem)
-            if workers is not None:
-                await workers.close()
-            await asyncio.to_thread(shutil.rmtree, staging, ignore_errors=True)
+            log_exception(problem)
+            await remove_folder(staging)
             return self._result(False, trigger, started, None, [_plain_failure(problem)])
-        # From here to the swap nothing awaits: no request runs between moving the folders and the state.
-        retired = dist.with_name(f".{dist.name}.retired-{os.getpid()}-{time.monotonic_ns()}")
-        os.replace(dist, retired)
-        os.replace(staging, dist)
+        self._put_in_place(staging, published, workers)
+        return self._result(True, trigger, started, published.manifest["graph_version"], [])
+
+    async def _ready_workers(self, staging: Path) -> QueryBackend:
+        return await ready_backend(self.settings, staging)
+
+    def _put_in_place(self, staging: Path, published: Published, workers: QueryBackend) -> None:
+        # Nothing awaits here: no request runs between moving the folders and the state.
+        dist = self.settings.dist
+        retired = swap_folders(staging, dist)
         old = self.publication.swap(dataclasses.replace(published, dist=dist), workers)
         # Where a replacement worker loads its build from from now on: each pool's own build, wherever it is.
         if isinstance(workers, QueryWorkers):
             workers.dump = dist / DUMP
         if isinstance(old, QueryWorkers):
             old.dump = retired / DUMP
-        task = asyncio.get_running_loop().create_task(self._retire(old, retired))
-        self._retiring.add(task)
-        task.add_done_callback(self._retiring.discard)
-        return self._result(True, trigger, started, published.manifest["graph_version"], [])
+        self.retirements.add(old, retired)
 
     async def _build(self, staging: Path) -> tuple[bool, list[str]]:
         """Runs `ikg build` into `staging`; on failure, the problems to show (its full output is logged)."""
@@ -170,15 +214,11 @@ class Reloader:
         out, err = await process.communicate()
         if process.returncode == 0:
             return True, []
-        _log("ikg build failed; its output:", out.decode(errors="replace") + err.decode(errors="replace"))
+        log_line("ikg build failed; its output:", out.decode(errors="replace") + err.decode(errors="replace"))
         # Its standard output holds the problems found in the data, one line each, naming file and line;
         # anything else (a traceback, a message naming the server's folders) stays in the log.
         problems = [plain(line, self.settings.root) for line in out.decode(errors="replace").splitlines()]
         return False, [line for line in problems if line.strip()] or [BUILD_FAILED]
-
-    async def _retire(self, workers: QueryBackend, retired: Path) -> None:
-        await workers.retire()
-        await asyncio.to_thread(shutil.rmtree, retired, ignore_errors=True)
 
     def _result(self, ok: bool, trigger: str, started: float, version: str | None, problems: list[str]) -> ReloadResult:
         return ReloadResult(
@@ -192,13 +232,18 @@ class Reloader:
 
     def _tell(self, result: ReloadResult) -> None:
         if result.ok:
-            _log(f"reloaded ({result.trigger}): graph version {result.graph_version}")
+            log_line(f"reloaded ({result.trigger}): graph version {result.graph_version}")
             return
-        _log(
+        log_line(
             f"reload ({result.trigger}) refused; still serving graph version "
             f"{self.publication.manifest['graph_version']}:",
             "\n".join(result.problems),
         )
+
+    @property
+    def watches(self) -> bool:
+        """Whether `watch` runs beside the server (ikg serve --watch)."""
+        return self.settings.watch
 
     async def watch(self, interval: float) -> None:
         """Polls the sources; a change, once the files stop changing, triggers a reload."""
@@ -206,17 +251,69 @@ class Reloader:
         seen = fingerprint(root)
         while True:
             await asyncio.sleep(interval)
-            now = fingerprint(root)
-            if now == seen:
-                continue
-            while True:  # an editor may write several files, or one file in several steps
-                await asyncio.sleep(interval / 2)
-                settled = fingerprint(root)
-                if settled == now:
-                    break
-                now = settled
-            seen = now
-            await self.reload("watch")
+            changed = await settled_change(root, seen, interval)
+            if changed is not None:
+                seen = changed
+                await self.reload("watch")
+
+
+async def settled_change(root: Path, seen: tuple, interval: float) -> tuple | None:
+    """The sources' new fingerprint once they stop changing, or None when they are as `seen`."""
+    now = fingerprint(root)
+    if now == seen:
+        return None
+    while True:  # an editor may write several files, or one file in several steps
+        await asyncio.sleep(interval / 2)
+        settled = fingerprint(root)
+        if settled == now:
+            return now
+        now = settled
+
+
+class Retirements:
+    """Old workers finishing the queries they run, then their build's folder removed; the tasks are held here
+    so that none is collected before it ends."""
+
+    def __init__(self) -> None:
+        self._tasks: set[asyncio.Task] = set()
+
+    def add(self, workers: QueryBackend, folder: Path) -> None:
+        task = asyncio.get_running_loop().create_task(self._retire(workers, folder))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    @staticmethod
+    async def _retire(workers: QueryBackend, folder: Path) -> None:
+        await workers.retire()
+        await remove_folder(folder)
+
+
+def load_published(settings: Settings, folder: Path) -> Published:
+    return Published.load(settings.root, folder, settings.public_base, settings.cache_entries, settings.cache_bytes)
+
+
+async def ready_backend(settings: Settings, folder: Path) -> QueryBackend:
+    """Workers on the build in `folder`, started and each proved on a real query; closed again if one fails."""
+    workers = backend_for(settings, folder)
+    try:
+        await workers.start()
+        await _prove(workers)
+    except BaseException:
+        await workers.close()
+        raise
+    return workers
+
+
+def swap_folders(staging: Path, dist: Path) -> Path:
+    """`staging` becomes `dist`; returns where the old `dist` went (to be removed once nothing reads it)."""
+    retired = dist.with_name(f".{dist.name}.retired-{os.getpid()}-{time.monotonic_ns()}")
+    os.replace(dist, retired)
+    os.replace(staging, dist)
+    return retired
+
+
+async def remove_folder(folder: Path) -> None:
+    await asyncio.to_thread(shutil.rmtree, folder, ignore_errors=True)
 
 
 def _language() -> str:
@@ -248,11 +345,11 @@ def _plain_failure(problem: BaseException) -> str:
     return "The new build could not be made ready to serve; the server log has the detail."
 
 
-def _log(headline: str, detail: str = "") -> None:
+def log_line(headline: str, detail: str = "") -> None:
     print(f"ikg: {headline}", file=sys.stderr, flush=True)
     for line in detail.splitlines():
         print(f"  {line}", file=sys.stderr, flush=True)
 
 
-def _log_exception(problem: BaseException) -> None:
-    _log("reload failed:", "".join(traceback.format_exception(problem)))
+def log_exception(problem: BaseException) -> None:
+    log_line("reload failed:", "".join(traceback.format_exception(problem)))

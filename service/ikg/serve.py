@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import dataclasses
+import os
+import threading
 from pathlib import Path
 
 import uvicorn
@@ -49,21 +52,48 @@ def serve(settings: Settings) -> None:
         refusal = asyncio.run(_store_refusal(settings))
         if refusal:
             raise SystemExit(f"ikg serve: {refusal}")
+    print(f"serving {settings.public_base} (SPARQL endpoint {settings.endpoint})", flush=True)
+    if settings.workers > 1:
+        _serve_processes(settings)
+        return
     from .app import create_app
 
     app = create_app(settings)
-    print(f"serving {settings.public_base} (SPARQL endpoint {settings.endpoint})", flush=True)
-    uvicorn.run(
-        app,
-        host=settings.host,
-        port=settings.port,
-        log_level="warning",
-        log_config=_log_config(),
-        access_log=False,
-        http=limited_protocol(ConnectionLimits.of(settings)),
-        timeout_keep_alive=settings.keep_alive_timeout,  # type: ignore[arg-type]  # uvicorn says int, uses a float
-        server_header=False,  # nothing for an attacker to match against a list of known flaws
+    uvicorn.run(app, http=limited_protocol(ConnectionLimits.of(settings)), **_uvicorn_options(settings))
+
+
+def _serve_processes(settings: Settings) -> None:
+    """N uvicorn processes on one port, each following dist/; this process is the only one that builds."""
+    from .following import BuildingReloader, per_process_workers, remove_leftovers
+    from .process_app import APP_FACTORY, HTTP_PROTOCOL, SETTINGS_VARIABLE
+
+    settings = dataclasses.replace(
+        settings, query_workers=settings.query_workers or per_process_workers(settings.workers)
     )
+    remove_leftovers(settings.dist)
+    os.environ[SETTINGS_VARIABLE] = settings.as_json()
+    builder = BuildingReloader(settings)
+    threading.Thread(
+        target=asyncio.run, args=(builder.run(settings.watch_interval),), name="ikg builder", daemon=True
+    ).start()
+    try:
+        uvicorn.run(
+            APP_FACTORY, factory=True, workers=settings.workers, http=HTTP_PROTOCOL, **_uvicorn_options(settings)
+        )
+    finally:
+        remove_leftovers(settings.dist)
+
+
+def _uvicorn_options(settings: Settings) -> dict:
+    return {
+        "host": settings.host,
+        "port": settings.port,
+        "log_level": "warning",
+        "log_config": _log_config(),
+        "access_log": False,
+        "timeout_keep_alive": settings.keep_alive_timeout,  # uvicorn says int, uses a float
+        "server_header": False,  # nothing for an attacker to match against a list of known flaws
+    }
 
 
 async def _store_refusal(settings: Settings) -> str | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +41,7 @@ class Settings:
     max_connections: int = 1000
     max_client_connections: int = 100  # behind a reverse proxy every client is the proxy: raise it to max_connections
     allow_shrink: bool = False  # let builds and reloads replace the graph with one that loses much of it
+    workers: int = 1  # HTTP processes sharing the port (README, Several processes); 1: ikg serve is the process
 
     @property
     def public_base(self) -> str:
@@ -78,6 +81,16 @@ class Settings:
             "max_connections": int(env.get("IKG_MAX_CONNECTIONS", cls.max_connections)),
             "max_client_connections": int(env.get("IKG_MAX_CLIENT_CONNECTIONS", cls.max_client_connections)),
             "allow_shrink": env.get("IKG_ALLOW_SHRINK", "") in ("1", "true", "yes"),
+            "workers": int(env.get("IKG_WORKERS", cls.workers)),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
+
+    def as_json(self) -> str:
+        """Every setting, for processes that start from an import string and cannot be handed an object."""
+        return json.dumps({k: str(v) if isinstance(v, Path) else v for k, v in dataclasses.asdict(self).items()})
+
+    @classmethod
+    def from_json(cls, text: str) -> Settings:
+        values = json.loads(text)
+        return cls(**{**values, "root": Path(values["root"]), "dist": Path(values["dist"])})
