@@ -65,7 +65,7 @@ def publish(dist: Path, endpoints: StoreEndpoints) -> PublishReport:
             f"no update endpoint for {endpoints.query}; give it with --store-update (Oxigraph and Fuseki: .../update)"
         )
     graphs = graphs_of(dist)
-    with httpx.Client(auth=endpoints.auth, timeout=PUBLISH_TIMEOUT) as client:
+    with httpx.Client(auth=endpoints.credentials, timeout=PUBLISH_TIMEOUT) as client:
         try:
             response = client.post(
                 endpoints.update,
