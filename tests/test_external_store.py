@@ -131,7 +131,7 @@ def test_a_refused_publish_leaves_the_previous_graphs(store: OxigraphServer, tmp
     # The query endpoint does not take updates: the store refuses, and nothing it holds changes.
     result = _publish(store, tmp_path / "dist", "--store-update", store.query)
     assert result.returncode == 1
-    assert "ikg publish: the SPARQL store refused the graphs (" in result.stderr
+    assert f"ikg publish: the SPARQL store at 127.0.0.1:{store.port} refused the graphs (" in result.stderr
     assert _store_graphs(store) == before
 
 
