@@ -227,9 +227,9 @@ class ExternalStore:
             message = f"the SPARQL store did not answer within the limit of {self.timeout:g} s"
             return QueryOutcome(error="store_timeout", message=message)
         except aiohttp.ClientError as problem:
-            reason = printable(str(problem)) or type(problem).__name__
             return self._down(
-                "store_unavailable", f"the SPARQL store at {self.endpoints.host} cannot be reached ({reason})"
+                "store_unavailable",
+                f"the SPARQL store at {self.endpoints.host} cannot be reached ({_plain_reason(problem)})",
             )
 
     async def _answer(self, job: QueryJob, graph_form: bool) -> QueryOutcome:
@@ -306,6 +306,15 @@ class ExternalStore:
         self.reachable = False
         self.last_problem = message
         return QueryOutcome(error=kind, message=message)
+
+
+def _plain_reason(problem: aiohttp.ClientError) -> str:
+    """What went wrong, in words for a client; the exception's own text names internals."""
+    if isinstance(problem, aiohttp.ClientConnectorError):
+        return "no connection"
+    if isinstance(problem, aiohttp.ServerDisconnectedError | aiohttp.ClientPayloadError):
+        return "the connection broke off"
+    return "the connection failed"
 
 
 class _AbandonedError(Exception):
