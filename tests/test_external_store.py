@@ -125,13 +125,26 @@ def test_publishing_to_a_dead_store_fails_cleanly(tmp_path: Path) -> None:
     assert f"ikg publish: the SPARQL store at 127.0.0.1:{dead.port} went away while loading" in result.stderr
 
 
+def test_publishing_to_several_stores_names_the_one_that_failed_and_puts_the_build_in_the_others(
+    store: OxigraphServer, tmp_path: Path
+) -> None:
+    dead = OxigraphServer(tmp_path / "never-started")
+    result = run_ikg("publish", "--store", dead.query, "--store", store.query, "--dist", str(tmp_path / "dist"))
+    assert result.returncode == 1
+    assert f"the SPARQL store at 127.0.0.1:{dead.port} went away while loading" in result.stderr
+    assert f"the build is in {store.query}" in result.stderr
+    held = _store_graphs(store)
+    del held[MARKER]
+    assert held == _built_graphs(tmp_path / "dist")
+
+
 def test_a_refused_publish_leaves_the_previous_graphs(store: OxigraphServer, tmp_path: Path) -> None:
     assert _publish(store, tmp_path / "dist").returncode == 0
     before = _store_graphs(store)
     # The query endpoint does not take updates: the store refuses, and nothing it holds changes.
     result = _publish(store, tmp_path / "dist", "--store-update", store.query)
     assert result.returncode == 1
-    assert "ikg publish: the SPARQL store refused the graphs (" in result.stderr
+    assert f"ikg publish: the SPARQL store at 127.0.0.1:{store.port} refused the graphs (" in result.stderr
     assert _store_graphs(store) == before
 
 

@@ -13,7 +13,8 @@ from .query_workers import QueryJob, QueryOutcome, QueryWorkers, WorkerLimits
 from .settings import Settings
 
 if TYPE_CHECKING:
-    from .external_store import ExternalStore
+    from .external_store import StoreEndpoints
+    from .store_replicas import ReplicatedStore
 
 
 class QueryBackend(Protocol):
@@ -32,12 +33,26 @@ def backend_for(settings: Settings, dist: Path) -> QueryBackend:
     return QueryWorkers(dist / "ikg.nq.gz", settings.query_workers, WorkerLimits.from_settings(settings))
 
 
-def external_store_for(settings: Settings, dist: Path) -> ExternalStore:
-    """The configured external store, which must hold the build in `dist`."""
-    from .external_store import ExternalStore, StoreEndpoints
+def external_store_for(settings: Settings, dist: Path) -> ReplicatedStore:
+    """The configured external stores, replicas which must each hold the build in `dist`."""
+    from .external_store import ExternalStore
     from .store_marker import BuildMark
+    from .store_replicas import ReplicatedStore
 
-    assert settings.store is not None
     graphs = tuple(read_manifest(dist)["statistics"]["graphs"])
-    endpoints = StoreEndpoints.from_url(settings.store, settings.store_update)
-    return ExternalStore(endpoints, BuildMark.of(dist), settings.query_timeout, graphs)
+    mark = BuildMark.of(dist)
+    stores = [
+        ExternalStore(endpoints, mark, settings.query_timeout, graphs)
+        for endpoints in store_endpoints(settings.store, settings.store_update)
+    ]
+    return ReplicatedStore(stores)
+
+
+def store_endpoints(queries: tuple[str, ...], updates: tuple[str, ...] = ()) -> list[StoreEndpoints]:
+    """Each store's endpoints; update endpoints, when given, pair with the query endpoints in order."""
+    from .external_store import StoreEndpoints
+
+    if updates and len(updates) != len(queries):
+        raise ValueError(f"{len(updates)} update endpoints given for {len(queries)} stores; give one for each store")
+    paired: list[str | None] = list(updates) or [None] * len(queries)
+    return [StoreEndpoints.from_url(query, update) for query, update in zip(queries, paired, strict=True)]

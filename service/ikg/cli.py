@@ -141,11 +141,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve_cmd.add_argument(
         "--store",
+        action="append",
         default=None,
-        help="answer queries from this external SPARQL store's query endpoint (default: $IKG_STORE, else embedded)",
+        help="answer queries from this external SPARQL store's query endpoint; repeat it (or separate by commas) "
+        "for replicas holding the same build, used in turn with failover (default: $IKG_STORE, else embedded)",
     )
     serve_cmd.add_argument(
-        "--store-update", default=None, help="the store's update endpoint, if not the query endpoint's sibling /update"
+        "--store-update",
+        action="append",
+        default=None,
+        help="the store's update endpoint, if not the query endpoint's sibling /update; one per --store",
     )
     serve_cmd.set_defaults(run=_serve)
 
@@ -153,10 +158,16 @@ def _parser() -> argparse.ArgumentParser:
         "publish", help="load the built graph into an external SPARQL store, replacing each named graph whole"
     )
     publish_cmd.add_argument(
-        "--store", required=True, help="the store's SPARQL query endpoint, e.g. http://host:7878/query"
+        "--store",
+        action="append",
+        required=True,
+        help="the store's SPARQL query endpoint, e.g. http://host:7878/query; repeat it for every replica",
     )
     publish_cmd.add_argument(
-        "--store-update", default=None, help="its update endpoint (default: the query endpoint's sibling /update)"
+        "--store-update",
+        action="append",
+        default=None,
+        help="its update endpoint (default: the query endpoint's sibling /update); one per --store",
     )
     publish_cmd.add_argument("--root", type=Path, default=Path("."), help="project folder (default: .)")
     publish_cmd.add_argument("--dist", type=Path, default=None, help="the build to publish (default: ROOT/dist)")
@@ -276,7 +287,7 @@ def _build(args: argparse.Namespace) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     from .serve import serve
-    from .settings import Settings
+    from .settings import Settings, store_list
 
     settings = Settings.from_environment(
         root=args.root,
@@ -287,8 +298,8 @@ def _serve(args: argparse.Namespace) -> int:
         query_timeout=args.query_timeout,
         query_workers=args.query_workers,
         watch=args.watch,
-        store=args.store,
-        store_update=args.store_update,
+        store=store_list(args.store) or None,
+        store_update=store_list(args.store_update) or None,
         allow_shrink=args.allow_shrink,
         workers=args.workers,
     )
@@ -403,13 +414,14 @@ def _checked_copy(checked: CheckedCopy | None, lang: str) -> None:
 
 
 def _publish(args: argparse.Namespace) -> int:
-    from .external_store import StoreEndpoints
+    from .backends import store_endpoints
     from .publish import PublishError, publish
     from .serve import needs_build
+    from .settings import store_list
 
     dist = args.dist or args.root / "dist"
     try:
-        endpoints = StoreEndpoints.from_url(args.store, args.store_update)
+        endpoints = store_endpoints(store_list(args.store), store_list(args.store_update))
         reason = needs_build(args.root, dist, args.base_url)
         if reason:
             print(f"building first: {reason}", file=sys.stderr)
@@ -424,7 +436,8 @@ def _publish(args: argparse.Namespace) -> int:
         return 1
     for graph, count in sorted(report.graphs.items()):
         print(f"{count:>8} triples  <{graph}>")
-    print(f"published {report.triples} triples in {len(report.graphs)} named graphs to {endpoints.query}")
+    for store in report.stores:
+        print(f"published {report.triples} triples in {len(report.graphs)} named graphs to {store}")
     return 0
 
 

@@ -11,6 +11,9 @@ The answer is converted while it arrives (a parser in a thread reads it chunk by
 and the conversion stops, with a 413, as soon as the result passes the size cap: what ikg holds of an answer
 is bounded by the cap, however much the store would send. When ikg gives up on a query (time limit, client
 gone) it closes the connection to the store; stores that take a time limit per request get ikg's.
+
+The client is aiohttp: measured side by side, it costs 0.14–0.18 ms of CPU per forwarded request where httpx
+cost 1.1–1.7 ms, which capped one ikg process at ~500 forwarded requests a second.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-import httpx
+import aiohttp
 import pyoxigraph as ox
 
 from . import store_marker
@@ -61,8 +64,9 @@ class StoreEndpoints:
         return cls(query, update, os.environ.get("IKG_STORE_USER") or None, os.environ.get("IKG_STORE_PASSWORD"))
 
     @property
-    def auth(self) -> httpx.BasicAuth | None:
-        return httpx.BasicAuth(self.user, self.password or "") if self.user else None
+    def credentials(self) -> tuple[str, str] | None:
+        """User and password for HTTP Basic authentication, or None."""
+        return (self.user, self.password or "") if self.user else None
 
     @property
     def host(self) -> str:
@@ -89,18 +93,38 @@ class ExternalStore:
         self.mark = mark  # the build served here, which the store must hold
         self.timeout = timeout
         self.graphs = graphs  # the build's named graphs: together they are the default graph, as embedded
-        self._client: httpx.AsyncClient | None = None
+        self._client: aiohttp.ClientSession | None = None
         self.reachable = True
+        self.discovered = False  # whether start() learnt the store's dataset, time limit and marked statements
         self.last_problem = ""
         self.union_default_graph = False  # found out at start: then queries go to the store as they are
         self.timeout_field: tuple[str, str] | None = None  # found out at start: how the store takes a time limit
         self.marked = MarkedIndex({}, set())  # read at start: the reified statements graph answers give instead
 
     async def start(self) -> None:
-        self._client = httpx.AsyncClient(auth=self.endpoints.auth, timeout=httpx.Timeout(self.timeout))
+        """Learns how to ask the store. A store that cannot be reached now is marked down; the first check
+        that reaches it learns it then."""
+        try:
+            await self._small_answer("ASK {}")
+        except StoreUnreachableError as unreachable:
+            self._down("store_unavailable", str(unreachable))
+            return
+        except ValueError:
+            pass  # it answers, if strangely: what follows finds out the rest
         self.union_default_graph = await self._default_graph_is_union()
         self.timeout_field = await self._accepted_timeout_field()
         self.marked = await self._reified_statements()
+        self.discovered = True
+
+    def _session(self) -> aiohttp.ClientSession:
+        if self._client is None:
+            credentials = self.endpoints.credentials
+            self._client = aiohttp.ClientSession(
+                auth=aiohttp.BasicAuth(*credentials) if credentials else None,
+                # ikg's own deadlines (asyncio.timeout) bound every request; the session adds none.
+                timeout=aiohttp.ClientTimeout(total=None),
+            )
+        return self._client
 
     async def _reified_statements(self) -> MarkedIndex:
         """The evidence graph's statements, read once: CONSTRUCT answers from the store give a marked
@@ -109,10 +133,10 @@ class ExternalStore:
         job = QueryJob(REIFIED_STATEMENTS, "application/n-triples", max_bytes=64 * 2**20)
         try:
             async with asyncio.timeout(self.timeout), self._stream(job, True) as response:
-                if response.status_code != 200:
+                if response.status != 200:
                     return MarkedIndex({}, set())
-                body = await response.aread()
-        except (TimeoutError, httpx.HTTPError):
+                body = await response.read()
+        except (TimeoutError, aiohttp.ClientError):
             return MarkedIndex({}, set())
         store = ox.Store()
         try:
@@ -151,7 +175,7 @@ class ExternalStore:
 
     async def close(self) -> None:
         if self._client is not None:
-            await self._client.aclose()
+            await self._client.close()
 
     async def retire(self) -> None:
         await asyncio.sleep(self.timeout)  # queries still on their way to the old client finish first
@@ -160,8 +184,14 @@ class ExternalStore:
     def alive(self) -> int:
         return 1 if self.reachable else 0
 
+    @property
+    def serving(self) -> bool:
+        """Reachable, and holding the build served here, as last seen."""
+        return self.reachable and not self.last_problem
+
     async def check(self) -> bool:
-        """Asks the store which build it holds; remembers what is wrong for /health and /status."""
+        """Asks the store which build it holds; remembers what is wrong for /health and /status. A store that
+        was down when ikg started is learnt now."""
         try:
             problem = await self.publication_problem()
         except StoreUnreachableError as unreachable:
@@ -169,6 +199,8 @@ class ExternalStore:
             return False
         self.reachable = True
         self.last_problem = problem or ""
+        if not self.discovered:
+            await self.start()
         return problem is None
 
     async def publication_problem(self) -> str | None:
@@ -181,18 +213,23 @@ class ExternalStore:
             raise StoreUnreachableError(f"the SPARQL store at {host} cannot say which build it holds") from garbled
         return store_marker.problem(self.mark, held, self.endpoints.publish_command)
 
-    async def run(self, job: QueryJob) -> QueryOutcome:
+    async def run(self, job: QueryJob, deadline: float | None = None) -> QueryOutcome:
+        """The store's answer, by the loop time `deadline` (default: the time limit from now). A store that
+        fails at the connection level, before or while answering, is a `store_unavailable` outcome."""
         graph_form = shape(job.query).form in ("CONSTRUCT", "DESCRIBE")
+        if deadline is None:
+            deadline = asyncio.get_running_loop().time() + self.timeout
         try:
-            async with asyncio.timeout(self.timeout):
+            async with asyncio.timeout_at(deadline):
                 return await self._answer(job, graph_form)
-        except (TimeoutError, httpx.TimeoutException):
+        except TimeoutError:
             # Slow is not dead: the store stays counted as reachable.
             message = f"the SPARQL store did not answer within the limit of {self.timeout:g} s"
             return QueryOutcome(error="store_timeout", message=message)
-        except httpx.HTTPError as problem:
+        except aiohttp.ClientError as problem:
             return self._down(
-                "store_unavailable", f"the SPARQL store at {self.endpoints.host} cannot be reached ({problem})"
+                "store_unavailable",
+                f"the SPARQL store at {self.endpoints.host} cannot be reached ({_plain_reason(problem)})",
             )
 
     async def _answer(self, job: QueryJob, graph_form: bool) -> QueryOutcome:
@@ -200,18 +237,24 @@ class ExternalStore:
         # connection the store was still writing to is closed, and the store can notice.
         async with self._stream(job, graph_form) as response:
             self.reachable = True
-            if response.status_code != 200:
+            if response.status != 200:
                 message = first_line(await _start_of(response))
-                if response.status_code == 400:
+                if response.status == 400:
                     return QueryOutcome(error="syntax", message=message)
                 return QueryOutcome(
-                    error="store_error", message=f"the SPARQL store answered {response.status_code}: {message}"
+                    error="store_error", message=f"the SPARQL store answered {response.status}: {message}"
                 )
-            body = _ArrivingBody(response.aiter_bytes(), asyncio.get_running_loop())
+            body = _ArrivingBody(response.content.iter_any(), asyncio.get_running_loop())
             try:
-                return await asyncio.to_thread(_converted, body, job, self.marked if graph_form else None)
+                outcome = await asyncio.to_thread(_converted, body, job, self.marked if graph_form else None)
+            except _AbandonedError:
+                if body.failure is None:
+                    raise
             finally:
                 body.stop()
+            if body.failure is not None:
+                raise body.failure  # the connection broke mid-answer: the store went away, not a bad answer
+            return outcome
 
     async def _small_answer(self, query: str, extra: tuple[tuple[str, str], ...] = ()) -> dict:
         """The store's JSON answer to one of ikg's own questions, asked of the store's own dataset."""
@@ -220,12 +263,12 @@ class ExternalStore:
                 job = QueryJob(query, CANONICAL_TABLE)
                 async with self._stream(job, False, state_dataset=False, extra=extra) as response:
                     text = await _start_of(response)
-        except (TimeoutError, httpx.HTTPError) as problem:
+        except (TimeoutError, aiohttp.ClientError) as problem:
             raise StoreUnreachableError(
                 f"the SPARQL store at {self.endpoints.host} cannot be reached ({problem or 'no answer in time'})"
             ) from problem
-        if response.status_code != 200:
-            raise ValueError(f"the store answered {response.status_code}: {first_line(text)}")
+        if response.status != 200:
+            raise ValueError(f"the store answered {response.status}: {first_line(text)}")
         return json.loads(text)
 
     def _stream(
@@ -234,9 +277,7 @@ class ExternalStore:
         graph_form: bool,
         state_dataset: bool = True,
         extra: tuple[tuple[str, str], ...] | None = None,
-    ) -> AbstractAsyncContextManager[httpx.Response]:
-        if self._client is None:
-            self._client = httpx.AsyncClient(auth=self.endpoints.auth, timeout=httpx.Timeout(self.timeout))
+    ) -> AbstractAsyncContextManager[aiohttp.ClientResponse]:
         fields: list[tuple[str, str]] = [("query", job.query)]
         plain = job.default_graphs is None and job.named_graphs is None and not has_dataset_clause(job.query)
         default: tuple[str, ...]
@@ -252,10 +293,9 @@ class ExternalStore:
         fields += [("default-graph-uri", g) for g in default]
         fields += [("named-graph-uri", g) for g in named]
         fields += extra if extra is not None else (self.timeout_field,) if self.timeout_field else ()
-        return self._client.stream(
-            "POST",
+        return self._session().post(
             self.endpoints.query,
-            content=urlencode(fields).encode("ascii"),
+            data=urlencode(fields).encode("ascii"),
             headers={
                 "Accept": CANONICAL_GRAPH if graph_form else CANONICAL_TABLE,
                 "Content-Type": "application/x-www-form-urlencoded",
@@ -266,6 +306,15 @@ class ExternalStore:
         self.reachable = False
         self.last_problem = message
         return QueryOutcome(error=kind, message=message)
+
+
+def _plain_reason(problem: aiohttp.ClientError) -> str:
+    """What went wrong, in words for a client; the exception's own text names internals."""
+    if isinstance(problem, aiohttp.ClientConnectorError):
+        return "no connection"
+    if isinstance(problem, aiohttp.ServerDisconnectedError | aiohttp.ClientPayloadError):
+        return "the connection broke off"
+    return "the connection failed"
 
 
 class _AbandonedError(Exception):
@@ -283,6 +332,7 @@ class _ArrivingBody(io.RawIOBase):
         self._rest = b""
         self._waiting: concurrent.futures.Future[bytes] | None = None
         self._stopped = False
+        self.failure: aiohttp.ClientError | None = None  # the connection broke while the answer arrived
 
     def readable(self) -> bool:
         return True
@@ -295,7 +345,11 @@ class _ArrivingBody(io.RawIOBase):
             # value's bytes again on every read, so small reads of a long literal cost quadratic time.
             wanted = _gathered(self._chunks, len(buffer))
             self._waiting = asyncio.run_coroutine_threadsafe(wanted, self._loop)
-            self._rest = self._waiting.result()
+            try:
+                self._rest = self._waiting.result()
+            except aiohttp.ClientError as broken:
+                self.failure = broken
+                raise _AbandonedError from broken
         size = min(len(buffer), len(self._rest))
         buffer[:size] = self._rest[:size]
         self._rest = self._rest[size:]
@@ -319,10 +373,10 @@ async def _gathered(chunks: AsyncIterator[bytes], size: int) -> bytes:
     return bytes(kept)
 
 
-async def _start_of(response: httpx.Response, limit: int = SMALL_ANSWER) -> str:
+async def _start_of(response: aiohttp.ClientResponse, limit: int = SMALL_ANSWER) -> str:
     """At most `limit` bytes of an answer: enough for a message or a small result, never a whole dump."""
     kept = bytearray()
-    async for chunk in response.aiter_bytes():
+    async for chunk in response.content.iter_any():
         kept += chunk[: limit - len(kept)]
         if len(kept) >= limit:
             break

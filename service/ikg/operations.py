@@ -78,7 +78,7 @@ def add_operation_routes(app: FastAPI, publication, reloader) -> None:  # type: 
             "query_workers_busy": getattr(workers, "busy", None),  # None for an external store
             "queries_waiting": getattr(workers, "waiting", None),
             "result_cache_bytes": publication.cache.bytes,
-            "store": settings.store or "embedded",
+            "store": " ".join(settings.store) or "embedded",  # several: replicas, space-separated as in IKG_STORE
             # True: the store's default graph is the union of its graphs, queries go as they are; False: ikg
             # states the dataset with every query.
             "store_union_default_graph": getattr(workers, "union_default_graph", None),

@@ -1,16 +1,18 @@
-"""`ikg publish --store URL`: the built graph, named graph by named graph, into an external SPARQL store.
+"""`ikg publish --store URL…`: the built graph, named graph by named graph, into one or several SPARQL stores.
 
 All graphs go in one SPARQL 1.1 Update request (DROP SILENT GRAPH, then INSERT DATA, per graph): a store
 that runs an update as one transaction (Oxigraph, Fuseki with TDB2) either takes the whole build or keeps
 every graph it had. The update drops the build marker first and writes it last (store_marker), so that
 `ikg serve --store` finds it only when the whole build is in. Afterwards each graph is counted in the store
-and compared with the build.
+and compared with the build. Several stores (replicas) get the same update one after the other; one that
+fails does not keep the others from the build, and is named in the error.
 """
 
 from __future__ import annotations
 
 import gzip
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,7 +34,8 @@ class PublishError(Exception):
 
 @dataclass(frozen=True)
 class PublishReport:
-    graphs: dict[str, int]  # triples per named graph, as built and as the store now holds them
+    graphs: dict[str, int]  # triples per named graph, as built and as each store now holds them
+    stores: tuple[str, ...] = ()  # the query endpoints of the stores that hold them
 
     @property
     def triples(self) -> int:
@@ -59,32 +62,51 @@ def update_text(graphs: dict[str, list[ox.Triple]], mark: BuildMark) -> str:
     return " ;\n".join(parts)
 
 
-def publish(dist: Path, endpoints: StoreEndpoints) -> PublishReport:
-    if endpoints.update is None:
+def publish(dist: Path, stores: Sequence[StoreEndpoints]) -> PublishReport:
+    """The build into every store; a PublishError names each store that did not take it."""
+    missing = [endpoints.query for endpoints in stores if endpoints.update is None]
+    if missing:
         raise PublishError(
-            f"no update endpoint for {endpoints.query}; give it with --store-update (Oxigraph and Fuseki: .../update)"
+            f"no update endpoint for {', '.join(missing)}; give it with --store-update "
+            "(Oxigraph and Fuseki: .../update)"
         )
     graphs = graphs_of(dist)
-    with httpx.Client(auth=endpoints.auth, timeout=PUBLISH_TIMEOUT) as client:
+    update = update_text(graphs, BuildMark.of(dist)).encode("utf-8")
+    built = {name: len(set(triples)) for name, triples in graphs.items()}
+    published, failures = [], []
+    for endpoints in stores:
+        try:
+            _publish_to(endpoints, update, built)
+            published.append(endpoints.query)
+        except PublishError as failure:
+            failures.append(failure)
+    if failures:
+        if len(stores) == 1:
+            raise failures[0]
+        done = f"; the build is in {', '.join(published)}" if published else ""
+        raise PublishError("; ".join(str(f) for f in failures) + done)
+    return PublishReport(built, tuple(published))
+
+
+def _publish_to(endpoints: StoreEndpoints, update: bytes, built: dict[str, int]) -> None:
+    assert endpoints.update is not None
+    with httpx.Client(auth=endpoints.credentials, timeout=PUBLISH_TIMEOUT) as client:
         try:
             response = client.post(
-                endpoints.update,
-                content=update_text(graphs, BuildMark.of(dist)).encode("utf-8"),
-                headers={"Content-Type": "application/sparql-update; charset=utf-8"},
+                endpoints.update, content=update, headers={"Content-Type": "application/sparql-update; charset=utf-8"}
             )
         except httpx.HTTPError as problem:
             raise PublishError(f"the SPARQL store at {endpoints.host} went away while loading: {problem}") from problem
         if response.status_code not in (200, 204):
             raise PublishError(
-                f"the SPARQL store refused the graphs ({response.status_code}): {first_line(response.text)}"
+                f"the SPARQL store at {endpoints.host} refused the graphs ({response.status_code}): "
+                f"{first_line(response.text)}"
             )
         held = _counts(client, endpoints)
-    built = {name: len(set(triples)) for name, triples in graphs.items()}
     differing = {name: (count, held.get(name, 0)) for name, count in built.items() if held.get(name, 0) != count}
     if differing:
         detail = "; ".join(f"<{g}>: built {b}, stored {s}" for g, (b, s) in sorted(differing.items()))
-        raise PublishError(f"the store does not hold what was built: {detail}")
-    return PublishReport(built)
+        raise PublishError(f"the store at {endpoints.host} does not hold what was built: {detail}")
 
 
 def _counts(client: httpx.Client, endpoints: StoreEndpoints) -> dict[str, int]:

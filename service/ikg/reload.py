@@ -26,8 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import shrinking
-from .backends import QueryBackend, backend_for
-from .external_store import StoreEndpoints
+from .backends import QueryBackend, backend_for, store_endpoints
 from .publish import publish
 from .published import Published
 from .query_workers import QueryJob, QueryWorkers
@@ -167,7 +166,7 @@ class Reloader:
                 return self._result(False, trigger, started, None, refusal.lines(_language()))
             if self.settings.store:
                 await asyncio.to_thread(
-                    publish, staging, StoreEndpoints.from_url(self.settings.store, self.settings.store_update)
+                    publish, staging, store_endpoints(self.settings.store, self.settings.store_update)
                 )
             workers = await self._ready_workers(staging)
         except Exception as problem:  # whatever it was, the served build stays; the detail goes to the log

@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,8 +31,9 @@ class Settings:
     watch: bool = False  # rebuild and reload when a source file changes
     watch_interval: float = 1.0
     reload_token: str | None = None  # enables POST /admin/reload; from IKG_RELOAD_TOKEN only, never the command line
-    store: str | None = None  # an external SPARQL store's query endpoint; None: the embedded store
-    store_update: str | None = None  # its update endpoint, when not the query endpoint's sibling /update
+    # External SPARQL stores' query endpoints, replicas holding the same build; none: the embedded store.
+    store: tuple[str, ...] = ()
+    store_update: tuple[str, ...] = ()  # their update endpoints, in the same order, when not the sibling /update
     # HTTP limits (README, Limits): a client that sends slowly or too much is answered 408/413/414/431.
     request_head_timeout: float = 10.0
     request_body_timeout: float = 10.0  # the longest pause while a body arrives
@@ -70,8 +73,8 @@ class Settings:
             "queue_timeout": float(env.get("IKG_QUEUE_TIMEOUT", cls.queue_timeout)),
             "client_queries": int(env.get("IKG_CLIENT_QUERIES", cls.client_queries)),
             "reload_token": env.get("IKG_RELOAD_TOKEN") or None,
-            "store": env.get("IKG_STORE") or None,
-            "store_update": env.get("IKG_STORE_UPDATE") or None,
+            "store": store_list(env.get("IKG_STORE")),
+            "store_update": store_list(env.get("IKG_STORE_UPDATE")),
             "request_head_timeout": float(env.get("IKG_REQUEST_HEAD_TIMEOUT", cls.request_head_timeout)),
             "request_body_timeout": float(env.get("IKG_REQUEST_BODY_TIMEOUT", cls.request_body_timeout)),
             "keep_alive_timeout": float(env.get("IKG_KEEP_ALIVE_TIMEOUT", cls.keep_alive_timeout)),
@@ -93,4 +96,14 @@ class Settings:
     @classmethod
     def from_json(cls, text: str) -> Settings:
         values = json.loads(text)
-        return cls(**{**values, "root": Path(values["root"]), "dist": Path(values["dist"])})
+        # JSON has no tuples: the store lists come back as lists.
+        tuples = {k: tuple(v) for k, v in values.items() if isinstance(v, list)}
+        return cls(**{**values, **tuples, "root": Path(values["root"]), "dist": Path(values["dist"])})
+
+
+def store_list(given: str | Iterable[str] | None) -> tuple[str, ...]:
+    """Store URLs as given: one, several separated by commas or spaces (IKG_STORE), or a repeated option."""
+    if given is None:
+        return ()
+    values = [given] if isinstance(given, str) else list(given)
+    return tuple(url for value in values for url in re.split(r"[,\s]+", value) if url)
