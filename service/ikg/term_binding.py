@@ -26,6 +26,7 @@ variable (`AS ?v`, `VALUES ?v`) it also takes as a parameter is refused: Binding
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -75,6 +76,13 @@ def render(template: Template, values: Mapping[str, str]) -> str:
 def template(text: str, terms: Mapping[str, str], integers: frozenset[str]) -> Template:
     """The text cut at the variables of the term parameters (name to "iri" or "literal") and at the ${name}
     placeholders of the integer ones. Raises BindingConflictError or NotWritableError."""
+    return _template(text, tuple(sorted(terms.items())), integers)
+
+
+# Every reload of the publication reads the same few dozen texts again; each costs milliseconds to cut and parse.
+@functools.lru_cache(maxsize=256)
+def _template(text: str, term_items: tuple[tuple[str, str], ...], integers: frozenset[str]) -> Template:
+    terms = dict(term_items)
     writer = _Writer(frozenset(terms))
     for token in sparql_text.tokens(text):
         writer.feed(token)
@@ -144,9 +152,10 @@ class _Writer:
 
     def feed(self, token: re.Match[str]) -> None:
         text = token.group()
-        after_as = self.after_as
-        if not (text.isspace() or text.startswith("#")):
-            self.after_as = False
+        if text.isspace() or text[0] == "#":
+            self.pieces.append(text)
+            return
+        after_as, self.after_as = self.after_as, False
         word, bracket = token.group("word", "bracket")
         if word:
             self._word(word.upper())
@@ -155,7 +164,7 @@ class _Writer:
         elif text[0] in "?$" and text[1:] in self.names:
             self.pieces.append(self._variable(text, after_as))
             return
-        else:
+        elif text[0] == "<" or "*" in text:
             self._other(text)
         self.pieces.append(text)
 
