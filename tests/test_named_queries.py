@@ -176,8 +176,9 @@ def test_binding_writes_the_escaped_term_into_the_text() -> None:
     assert "VALUES" not in bound
 
 
-def test_every_named_query_takes_its_terms_written_in() -> None:
-    assert {name: q.values_reason for name, q in QUERIES.items() if q.values_reason} == {}
+def test_every_named_query_takes_its_terms_written_in_unless_its_header_says_why() -> None:
+    declared = {name for name in QUERIES if "\n# binding: values |" in (ROOT / "queries" / f"{name}.rq").read_text()}
+    assert {name for name, q in QUERIES.items() if q.values_reason} == declared
 
 
 def test_a_query_that_keeps_values_but_has_no_where_clause_cannot_take_parameters(tmp_path: Path) -> None:

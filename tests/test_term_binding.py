@@ -107,3 +107,15 @@ def test_an_integer_placeholder_in_a_string_value_stays_part_of_the_value(tmp_pa
     query = _query(tmp_path, "SELECT ?s WHERE { ?s ?p ?text } LIMIT ${limit}", params)
     bound = query.bind({"text": "${limit}"})
     assert bound.endswith('SELECT ?s WHERE { ?s ?p "${limit}" } LIMIT 20\n')
+
+
+def test_a_binding_header_keeps_a_values_block_with_its_reason(tmp_path: Path) -> None:
+    params = f"{RESOURCE}\n# binding: values | the store plans worse with it written in"
+    bound = _query(tmp_path, "SELECT ?o WHERE { ?v ?p ?o }", params).bind({})
+    assert "# Bound by VALUES, not written in: the store plans worse with it written in" in bound
+    assert f"VALUES (?v) {{ (<{IRI}>) }}" in bound
+
+
+def test_a_binding_header_without_a_reason_is_refused_naming_the_file(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match=r"q\.rq: '# binding:' takes 'values \| why"):
+        _query(tmp_path, "SELECT ?o WHERE { ?v ?p ?o }", f"{RESOURCE}\n# binding: values")

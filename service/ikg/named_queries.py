@@ -16,6 +16,8 @@ pyoxigraph serialises the term, which escapes every character: a hostile value c
 Written in, the store plans with the value (a VALUES block on top of a description kept a plan that
 reads the whole graph); term_binding says where and how. A query where writing in could change the
 answer keeps a VALUES block that opens the outer WHERE group, with a comment in its text saying why.
+Where the store plans worse with a term written in (measured: benchmarks/bindings.py), a header line
+`# binding: values | why` keeps the VALUES block.
 Integers (for LIMIT and OFFSET) replace a ${name} placeholder after int() parsing.
 """
 
@@ -166,6 +168,7 @@ def parse(path: Path, rewriter: BaseRewriter | None = None) -> NamedQuery:
     titles: dict[str, str] = {}
     descriptions: dict[str, str] = {}
     parameters: list[Parameter] = []
+    values_reason: str | None = None
     for line in text.splitlines():
         if not line.startswith("#"):
             break
@@ -180,9 +183,18 @@ def parse(path: Path, rewriter: BaseRewriter | None = None) -> NamedQuery:
             descriptions[lang or "en"] = value.strip()
         elif kind == "param" and name:
             parameters.append(_parameter(path, name, value))
+        elif kind == "binding":
+            values_reason = _values_reason(path, value)
     if not titles:
         raise ValueError(f"{path}: a named query needs a '# title@en:' line")
-    return _binding(NamedQuery(path.stem, text, titles, descriptions, tuple(parameters)), path)
+    return _binding(NamedQuery(path.stem, text, titles, descriptions, tuple(parameters)), path, values_reason)
+
+
+def _values_reason(path: Path, spec: str) -> str:
+    binding, _, reason = spec.partition("|")
+    if binding.strip() != "values" or not reason.strip():
+        raise ValueError(f"{path}: '# binding:' takes 'values | why the terms are not written in': {spec!r}")
+    return reason.strip()
 
 
 def _parameter(path: Path, name: str, spec: str) -> Parameter:
