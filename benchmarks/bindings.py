@@ -70,7 +70,7 @@ def timed(store: ox.Store, query: str, runs: int, timeout: float) -> float | Non
     receiving, sending = context.Pipe(duplex=False)
     child = context.Process(target=_time_runs, args=(store, query, runs, sending))
     child.start()
-    times = []
+    times: list[float] = []
     while len(times) < runs and receiving.poll(timeout):
         times.append(receiving.recv())
     child.kill()
