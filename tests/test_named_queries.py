@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import httpx
 import pytest
 
+from ikg.iris import CANONICAL_BASE, BaseRewriter
 from ikg.named_queries import ParameterError, load_all
+from ikg.sparql_text import shape
 
 from conftest import ROOT, on_each_backend
 
@@ -166,13 +170,52 @@ def test_openapi_documents_every_named_query_with_its_parameters(server) -> None
         assert {p.name for p in query.parameters} | {"format"} == documented
 
 
-def test_binding_builds_values_from_terms() -> None:
+def test_binding_writes_the_escaped_term_into_the_text() -> None:
     bound = QUERIES["label-search"].bind({"text": 'x" } #'})
-    assert 'VALUES (?text ?lang) { ("x\\" } #" "de") }' in bound
+    assert 'LCASE("x\\" } #")' in bound
+    assert "VALUES" not in bound
 
 
-def test_missing_where_clause_cannot_take_parameters(tmp_path: Path) -> None:
+def test_every_named_query_takes_its_terms_written_in_unless_its_header_says_why() -> None:
+    declared = {name for name in QUERIES if "\n# binding: values |" in (ROOT / "queries" / f"{name}.rq").read_text()}
+    assert {name for name, q in QUERIES.items() if q.values_reason} == declared
+
+
+def test_a_query_that_keeps_values_but_has_no_where_clause_cannot_take_parameters(tmp_path: Path) -> None:
     path = tmp_path / "broken.rq"
-    path.write_text("# title@en: broken\n# param x: string = a | x\nASK {}\n", encoding="utf-8")
+    path.write_text("# title@en: broken\n# param x: string = a | x\nASK { ?s ?p ?x MINUS { ?s ?p ?x } }\n")
     with pytest.raises(ParameterError):
         load_all(tmp_path)["broken"].bind({})
+
+
+def _answer(server, query: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """The answer as sorted lines, blank nodes unnamed: comparable between two queries."""
+    graph = shape(query).form in ("CONSTRUCT", "DESCRIBE")
+    accept = "application/n-triples" if graph else "application/sparql-results+json"
+    response = httpx.post(server.endpoint, data={"query": query}, headers={"Accept": accept})
+    assert response.status_code == 200, response.text
+    if graph:
+        return sorted(re.sub(r"_:\S+", "_:b", line) for line in response.text.splitlines())
+    rows = response.json()["results"]["bindings"]
+    return sorted(json.dumps(row, sort_keys=True) for row in rows)
+
+
+@pytest.mark.parametrize("name", sorted(n for n, q in QUERIES.items() if q.parameters))
+def test_terms_written_in_give_the_answer_of_a_values_block(embedded_server, name: str) -> None:  # type: ignore[no-untyped-def]
+    # On one backend: both run the same engine, and the answer depends on the query's text alone.
+    named = load_all(ROOT / "queries", BaseRewriter(CANONICAL_BASE, embedded_server.base))[name]
+    written = _answer(embedded_server, named.bind({}))
+    assert written == _answer(embedded_server, named.bind_with_values({}))
+    assert written or name in NEED_TWO_EDITIONS, f"{name} compared on an empty answer"
+
+
+@pytest.mark.parametrize("name", sorted(NEED_TWO_EDITIONS))
+def test_terms_written_in_compare_two_editions_as_a_values_block_does(controlling_server, name: str) -> None:  # type: ignore[no-untyped-def]
+    named = load_all(ROOT / "queries", BaseRewriter(CANONICAL_BASE, controlling_server.base))[name]
+    editions = {
+        "from": controlling_server.base + "id/report/k-bericht-2023",
+        "to": controlling_server.base + "id/report/k-bericht-2024",
+    }
+    written = _answer(controlling_server, named.bind(editions))
+    assert written
+    assert written == _answer(controlling_server, named.bind_with_values(editions))

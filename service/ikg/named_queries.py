@@ -11,19 +11,25 @@ A line `#include NAME` in the body is replaced by queries/fragments/NAME.rq, ind
 several queries apply (what counts as a current measure) is written once, and each query's text as served
 is complete SPARQL.
 
-Term parameters (iri, string, language) are bound by a VALUES block that opens the outer WHERE group,
-built from pyoxigraph terms, whose serialisation escapes every character: a hostile value can only
-ever be a value. Integers (for LIMIT and OFFSET) replace a ${name} placeholder after int() parsing.
+Term parameters (iri, string, language) are written into the text in place of their variables, as
+pyoxigraph serialises the term, which escapes every character: a hostile value can only ever be a value.
+Written in, the store plans with the value (a VALUES block on top of a description kept a plan that
+reads the whole graph); term_binding says where and how. A query where writing in could change the
+answer keeps a VALUES block that opens the outer WHERE group, with a comment in its text saying why.
+Where the store plans worse with a term written in (measured: benchmarks/bindings.py), a header line
+`# binding: values | why` keeps the VALUES block.
+Integers (for LIMIT and OFFSET) replace a ${name} placeholder after int() parsing.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from . import term_binding
 from .iris import CANONICAL_BASE, BaseRewriter
 
 PARAM_TYPES = ("iri", "string", "language", "integer")
@@ -55,6 +61,9 @@ class NamedQuery:
     titles: dict[str, str]
     descriptions: dict[str, str]
     parameters: tuple[Parameter, ...] = field(default_factory=tuple)
+    # The text cut where values go; with values_reason set, the terms go into a VALUES block instead.
+    template: term_binding.Template = ()
+    values_reason: str | None = None
 
     def title(self, lang: str) -> str:
         return self.titles.get(lang) or self.titles.get("en") or self.name
@@ -67,17 +76,27 @@ class NamedQuery:
         unknown = set(values) - {p.name for p in self.parameters}
         if unknown:
             raise ParameterError(f"unknown parameter(s) {', '.join(sorted(unknown))} for query {self.name!r}")
-        text = self.text
+        rendered: dict[str, str] = {}
         terms: list[tuple[str, ox.NamedNode | ox.Literal]] = []
         for parameter in self.parameters:
             raw = values.get(parameter.name, parameter.default)
             if raw is None:
                 raise ParameterError(f"the parameter {parameter.name!r} of query {self.name!r} is required")
             if parameter.type == "integer":
-                text = text.replace(f"${{{parameter.name}}}", str(_integer(parameter.name, raw)))
+                rendered[parameter.name] = str(_integer(parameter.name, raw))
             else:
-                terms.append((parameter.name, _term(parameter, raw)))
-        return _with_values(text, terms) if terms else text
+                term = _term(parameter, raw)
+                rendered[parameter.name] = str(term)
+                terms.append((parameter.name, term))
+        text = term_binding.render(self.template, rendered)
+        if self.values_reason is None or not terms:
+            return text
+        return _with_values(text, terms, self.values_reason)
+
+    def bind_with_values(self, values: dict[str, str]) -> str:
+        """The text bound as before terms were written in: one VALUES block (to compare answers and times)."""
+        query = NamedQuery(self.name, self.text, self.titles, self.descriptions, self.parameters)
+        return _binding(query, values_reason="asked for, to compare the two bindings").bind(values)
 
 
 def _integer(name: str, raw: str) -> int:
@@ -103,13 +122,30 @@ def _term(parameter: Parameter, raw: str) -> ox.NamedNode | ox.Literal:
     return ox.Literal(raw)
 
 
-def _with_values(text: str, terms: list[tuple[str, ox.NamedNode | ox.Literal]]) -> str:
+def _with_values(text: str, terms: list[tuple[str, ox.NamedNode | ox.Literal]], reason: str) -> str:
     where = _WHERE.search(text)
     if where is None:
         raise ParameterError("a named query with parameters needs a WHERE clause")
     variables = " ".join(f"?{name}" for name, _ in terms)
     row = " ".join(str(term) for _, term in terms)
-    return f"{text[: where.end()]}\n    VALUES ({variables}) {{ ({row}) }}\n{text[where.end() :]}"
+    # The reason stays on one line: a line break in it would end the comment.
+    note = " ".join(f"# Bound by VALUES, not written in: {reason}".split())
+    return f"{text[: where.end()]}\n    {note}\n    VALUES ({variables}) {{ ({row}) }}\n{text[where.end() :]}"
+
+
+def _binding(query: NamedQuery, path: Path | None = None, values_reason: str | None = None) -> NamedQuery:
+    """The query with its template: terms written in where that keeps the answer, else a VALUES block."""
+    integers = frozenset(p.name for p in query.parameters if p.type == "integer")
+    terms = {p.name: "iri" if p.type == "iri" else "literal" for p in query.parameters if p.type != "integer"}
+    if values_reason is None:
+        try:
+            cut = term_binding.template(query.text, terms, integers)
+            return replace(query, template=cut)
+        except term_binding.BindingConflictError as error:
+            raise ValueError(f"{path or query.name}: {error}") from error
+        except term_binding.NotWritableError as error:
+            values_reason = str(error)
+    return replace(query, template=term_binding.integers_only(query.text, integers), values_reason=values_reason)
 
 
 def _included(path: Path, text: str) -> str:
@@ -132,6 +168,7 @@ def parse(path: Path, rewriter: BaseRewriter | None = None) -> NamedQuery:
     titles: dict[str, str] = {}
     descriptions: dict[str, str] = {}
     parameters: list[Parameter] = []
+    values_reason: str | None = None
     for line in text.splitlines():
         if not line.startswith("#"):
             break
@@ -146,9 +183,18 @@ def parse(path: Path, rewriter: BaseRewriter | None = None) -> NamedQuery:
             descriptions[lang or "en"] = value.strip()
         elif kind == "param" and name:
             parameters.append(_parameter(path, name, value))
+        elif kind == "binding":
+            values_reason = _values_reason(path, value)
     if not titles:
         raise ValueError(f"{path}: a named query needs a '# title@en:' line")
-    return NamedQuery(path.stem, text, titles, descriptions, tuple(parameters))
+    return _binding(NamedQuery(path.stem, text, titles, descriptions, tuple(parameters)), path, values_reason)
+
+
+def _values_reason(path: Path, spec: str) -> str:
+    binding, _, reason = spec.partition("|")
+    if binding.strip() != "values" or not reason.strip():
+        raise ValueError(f"{path}: '# binding:' takes 'values | why the terms are not written in': {spec!r}")
+    return reason.strip()
 
 
 def _parameter(path: Path, name: str, spec: str) -> Parameter:

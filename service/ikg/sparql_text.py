@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 # One token per match, tried in this order: a comment, a string, an IRI, a variable, a language tag, a
@@ -52,6 +53,12 @@ MAX_QUERY_CHARS = 256_000
 # How deep groups, expressions and blank-node brackets may nest. Real queries stay below 20; stores
 # evaluate nested groups recursively, and Oxigraph server aborted with a stack overflow at 1,000.
 MAX_NESTING = 64
+
+
+def tokens(query: str) -> Iterator[re.Match[str]]:
+    """The query's tokens in order, every character in exactly one; group "word" or "bracket" names the kind
+    of those two, and a variable is a token that starts with ? or $ (never one inside a string or IRI)."""
+    return _TOKEN.finditer(query)
 
 
 def _scan(query: str) -> tuple[list[str], int]:
