@@ -20,6 +20,8 @@ int getpid(void);
 
 local MONOTONIC, SIGINT = 1, 2
 local requests = {}
+local idle
+local primed = false
 local sent = 0
 local threads = {}
 -- Globals, not locals: done() reads them from the thread's state with thread:get.
@@ -37,6 +39,7 @@ function setup(thread)
 end
 
 function init(args)
+  idle = wrk.format("GET", "/benchmark-idle-not-found")
   for line in io.lines(args[1]) do
     local path, accept = line:match("^(.-)\t(.*)$")
     requests[#requests + 1] = wrk.format("GET", path, { ["Accept"] = accept })
@@ -44,18 +47,28 @@ function init(args)
 end
 
 function request()
+  if not primed then
+    -- wrk builds one request per thread that it never sends (seen with wrk 4.1: the first answer is to
+    -- the second request built); that one must not use up an entry of the list.
+    primed = true
+    return idle
+  end
   sent = sent + 1
   if sent == 1 then
     started = now()
   end
-  -- Once the list is out, the connections still waiting for an answer ask for more: they get the
-  -- last request again, which is never counted (the run ends at the list's last answer).
-  return requests[math.min(sent, #requests)]
+  if sent > #requests then
+    -- The list is out; the connections whose answers are in ask for more while the last ones are on
+    -- their way. They get a path no server has (404 at once, no query), so that the run waits for every
+    -- answer of the list instead of hanging up on queries in flight.
+    return idle
+  end
+  return requests[sent]
 end
 
 function response(status, headers, body)
-  if answered == #requests then
-    return -- an answer to a repeat sent while the list's last answers were on their way
+  if sent > #requests and status == 404 then
+    return -- an idle request's answer (a 404 of the list itself is told apart only before the list is out)
   end
   answered = answered + 1
   finished = now()

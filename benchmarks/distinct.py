@@ -27,6 +27,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -45,6 +46,8 @@ IKG_OFF, IKG_ON, MEMORY, DISK = "ikg, cache off", "ikg, cache on", "Oxigraph in 
 SERVERS = (IKG_OFF, IKG_ON, MEMORY, DISK)
 PEERS = (MEMORY, DISK)
 WORKLOADS = ("mixed", "lookups", "crawler", "repeated")
+RESULT = re.compile(r"^RESULT (\d+) (\d+) (\d+) ([\d.eE+-]+) ([\d.]+) ([\d.]+) (\d+) (\d+)$", re.MULTILINE)
+PROBE_TIMEOUT = 30
 CLIENT_QUERIES = 256
 ANSWER_TIMEOUT = 120  # seconds for one answer checked before timing (a slow description on disk)
 
@@ -98,11 +101,23 @@ class Server:
 
     def __init__(self, name: str, start: Callable[[], tuple[subprocess.Popen[bytes], str]], fresh: bool) -> None:
         self.name, self._start, self.fresh = name, start, fresh
+        self._probes = 0
         self.process, self.url = start()
 
     @property
     def origin(self) -> str:
         return re.match(r"https?://[^/]+", self.url).group(0)  # type: ignore[union-attr]
+
+    def answers(self) -> bool:
+        """Whether an uncached query is answered within PROBE_TIMEOUT seconds (a fresh text every time)."""
+        self._probes += 1
+        query = f"ASK {{ FILTER({self._probes} = {self._probes}) }}"
+        probe = f"{self.url}?{urllib.parse.urlencode({'query': query})}"
+        try:
+            with urllib.request.urlopen(probe, timeout=PROBE_TIMEOUT):
+                return True
+        except OSError:
+            return False
 
     def restart(self) -> None:
         self.stop()
@@ -137,9 +152,7 @@ def run_list(origin: str, requests: list[Request], clients: int, cap: int, folde
     command = ["wrk", "-t1", f"-c{min(clients, len(requests))}", f"-d{cap}s", "--timeout", f"{cap}s"]
     command += ["-s", str(SCRIPT), origin, "--", str(listed)]
     result = subprocess.run(command, capture_output=True, text=True, timeout=cap + 120)
-    found = re.search(
-        r"^RESULT (\d+) (\d+) (\d+) ([\d.eE+-]+) ([\d.]+) ([\d.]+) (\d+) (\d+)$", result.stdout, re.MULTILINE
-    )
+    found = RESULT.search(result.stdout)
     if found is None:
         raise RuntimeError(f"wrk gave no result: {result.stdout[-500:]} {result.stderr[-500:]}")
     answered, failed, first_failure, seconds, p50, p99, timeouts, socket_errors = found.groups()
@@ -223,6 +236,7 @@ def measure_size(size: int, args: argparse.Namespace, plan: Plan, folder: Path) 
         for problem in problems:
             print(f"answers differ: {problem}", file=sys.stderr)
         measurements = []
+        stuck: list[str] = []
         for round_ in range(plan.rounds):
             for workload, entries in lists.items():
                 for clients in args.concurrency:
@@ -230,6 +244,12 @@ def measure_size(size: int, args: argparse.Namespace, plan: Plan, folder: Path) 
                     for name in SERVERS[turn:] + SERVERS[:turn]:
                         server = servers[name]
                         if server.fresh and workload != "repeated":
+                            server.restart()
+                        elif not server.answers():
+                            # Seen on ikg: after clients hung up on queries in flight (a run cut at its cap),
+                            # it answered no query again. That is reported, and the server started afresh.
+                            stuck.append(f"{name}, {size} measures: no answer before {workload} c={clients}")
+                            print(f"  {stuck[-1]}; restarted", file=sys.stderr, flush=True)
                             server.restart()
                         requests = [e.ikg if name in (IKG_OFF, IKG_ON) else e.peer for e in entries]
                         figures = run_list(server.origin, requests, clients, plan.cap, folder)
@@ -243,7 +263,8 @@ def measure_size(size: int, args: argparse.Namespace, plan: Plan, folder: Path) 
                             file=sys.stderr,
                             flush=True,
                         )
-        return measurements, {"lists": {n: len(e) for n, e in lists.items()}, "mismatches": problems}
+        about = {"lists": {n: len(e) for n, e in lists.items()}, "mismatches": problems, "stuck": stuck}
+        return measurements, about
     finally:
         for server in servers.values():
             server.stop()
@@ -350,6 +371,8 @@ def run(args: argparse.Namespace) -> None:
     for size, about in lists.items():
         for problem in about["mismatches"]:
             print(f"\n{size} measures, answers differ: {problem}")
+        for event in about["stuck"]:
+            print(f"\nstopped answering, restarted: {event}")
     out = args.json or HERE / "results" / f"distinct-{'quick' if args.quick else 'full'}-{when:%Y%m%d-%H%M}.json"
     meta = {
         "when": when.isoformat(timespec="seconds"),
