@@ -27,6 +27,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
@@ -47,7 +48,7 @@ SERVERS = (IKG_OFF, IKG_ON, MEMORY, DISK)
 PEERS = (MEMORY, DISK)
 WORKLOADS = ("mixed", "lookups", "crawler", "repeated")
 RESULT = re.compile(r"^RESULT (\d+) (\d+) (\d+) ([\d.eE+-]+) ([\d.]+) ([\d.]+) (\d+) (\d+)$", re.MULTILINE)
-PROBE_TIMEOUT = 30
+READY_TIMEOUT = 300  # seconds for a server's first answer (its workers load the graph)
 CLIENT_QUERIES = 256
 ANSWER_TIMEOUT = 120  # seconds for one answer checked before timing (a slow description on disk)
 
@@ -60,17 +61,19 @@ class Plan:
     cap: int  # seconds a run may take before it is stopped and counted as far as it got
     share: int  # entries of each kind in the mixed list
     repeats: int  # requests in the repeated (cache) list
+    crawl: int | None  # IRIs the crawler takes (None: every one)
 
     @classmethod
     def of(cls, args: argparse.Namespace) -> Plan:
-        quick = cls(rounds=1, cap=5, share=100, repeats=500)
-        full = cls(rounds=3, cap=20, share=500, repeats=2000)
+        quick = cls(rounds=1, cap=4, share=50, repeats=500, crawl=200)
+        full = cls(rounds=3, cap=20, share=500, repeats=2000, crawl=None)
         chosen = quick if args.quick else full
         return cls(
             rounds=args.rounds or chosen.rounds,
             cap=args.cap or chosen.cap,
             share=chosen.share,
             repeats=chosen.repeats,
+            crawl=chosen.crawl,
         )
 
 
@@ -102,26 +105,36 @@ class Server:
     def __init__(self, name: str, start: Callable[[], tuple[subprocess.Popen[bytes], str]], fresh: bool) -> None:
         self.name, self._start, self.fresh = name, start, fresh
         self._probes = 0
-        self.process, self.url = start()
+        self._begin()
 
     @property
     def origin(self) -> str:
         return re.match(r"https?://[^/]+", self.url).group(0)  # type: ignore[union-attr]
 
-    def answers(self) -> bool:
-        """Whether an uncached query is answered within PROBE_TIMEOUT seconds (a fresh text every time)."""
-        self._probes += 1
-        query = f"ASK {{ FILTER({self._probes} = {self._probes}) }}"
-        probe = f"{self.url}?{urllib.parse.urlencode({'query': query})}"
-        try:
-            with urllib.request.urlopen(probe, timeout=PROBE_TIMEOUT):
-                return True
-        except OSError:
-            return False
+    def answers(self, within: float = 0.0) -> bool:
+        """Whether an uncached query (a fresh text every time) is answered; tried again until `within`
+        seconds have passed, for a server whose workers are still loading the graph."""
+        deadline = time.monotonic() + within
+        while True:
+            self._probes += 1
+            query = f"ASK {{ FILTER({self._probes} = {self._probes}) }}"
+            try:
+                with urllib.request.urlopen(f"{self.url}?{urllib.parse.urlencode({'query': query})}", timeout=30):
+                    return True
+            except OSError:
+                if time.monotonic() > deadline:
+                    return False
+                time.sleep(0.5)
 
     def restart(self) -> None:
         self.stop()
+        self._begin()
+
+    def _begin(self) -> None:
         self.process, self.url = self._start()
+        # /health answers before the query workers have loaded the graph; a run starts when queries do.
+        if not self.answers(within=READY_TIMEOUT):
+            raise RuntimeError(f"{self.name} answers no query {READY_TIMEOUT} s after its start")
 
     def stop(self) -> None:
         self.process.terminate()
@@ -207,7 +220,7 @@ def build_lists(dump: Path, plan: Plan, chosen: tuple[str, ...]) -> dict[str, li
     makers: dict[str, Callable[[], list[Entry]]] = {
         "mixed": lambda: lists.mixed(plan.share),
         "lookups": lists.lookups,
-        "crawler": lists.crawler,
+        "crawler": lambda: lists.crawler()[: plan.crawl],
         "repeated": lambda: lists.repeated(plan.repeats),
     }
     return {name: makers[name]() for name in chosen}
