@@ -98,6 +98,14 @@ class Measurement:
     def rate(self) -> float:
         return self.answered / self.seconds if self.answered and self.seconds > 0 else 0.0
 
+    def line(self) -> str:
+        failed = f"  {self.failed} failed (first: {self.first_failure})" if self.failed else ""
+        broken = f"  {self.socket_errors} socket errors" if self.socket_errors else ""
+        return (
+            f"{self.workload:8} {self.measures:>6} measures c={self.clients} {self.server:20} {self.rate:9.1f} req/s"
+            f"  {self.answered}/{self.total}{failed}{broken}"
+        )
+
 
 class Server:
     """One server under test; `fresh` restarts it (ikg with its cache on) so that a run starts cold."""
@@ -132,13 +140,48 @@ class Server:
 
     def _begin(self) -> None:
         self.process, self.url = self._start()
-        # /health answers before the query workers have loaded the graph; a run starts when queries do.
-        if not self.answers(within=READY_TIMEOUT):
-            raise RuntimeError(f"{self.name} answers no query {READY_TIMEOUT} s after its start")
+        # /health answers before the query workers have loaded the graph, and the first query before every
+        # worker has: a run starts when queries are answered and the server has stopped using the CPU.
+        if not self.answers(within=READY_TIMEOUT) or not settled(self.process.pid, READY_TIMEOUT):
+            raise RuntimeError(f"{self.name} was not ready {READY_TIMEOUT} s after its start")
 
     def stop(self) -> None:
         self.process.terminate()
         self.process.wait(timeout=60)
+
+
+def cpu_seconds(root: int) -> float:
+    """CPU time used so far by a process and all its descendants (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    used: dict[int, float] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # the process ended meanwhile
+        pid = int(stat.parent.name)
+        parents[pid] = int(fields[1])
+        used[pid] = (int(fields[11]) + int(fields[12])) / ticks
+    tree, grown = {root}, True
+    while grown:
+        before = len(tree)
+        tree |= {pid for pid, parent in parents.items() if parent in tree}
+        grown = len(tree) > before
+    return sum(used.get(pid, 0.0) for pid in tree)
+
+
+def settled(root: int, within: float, idle: float = 0.05) -> bool:
+    """Waits until the process tree uses less than `idle` of a core over a second."""
+    deadline = time.monotonic() + within
+    last = cpu_seconds(root)
+    while time.monotonic() < deadline:
+        time.sleep(1.0)
+        now = cpu_seconds(root)
+        if now - last < idle:
+            return True
+        last = now
+    return False
 
 
 def start_oxigraph_memory(peers: Path, nquads: Path) -> tuple[subprocess.Popen[bytes], str]:
@@ -226,58 +269,65 @@ def build_lists(dump: Path, plan: Plan, chosen: tuple[str, ...]) -> dict[str, li
     return {name: makers[name]() for name in chosen}
 
 
-def measure_size(size: int, args: argparse.Namespace, plan: Plan, folder: Path) -> tuple[list[Measurement], dict]:  # type: ignore[type-arg]
+def start_servers(size: int, args: argparse.Namespace, folder: Path, servers: dict[str, Server]) -> None:
+    """Fills `servers` as they start, so that the caller stops those that did if a later one fails."""
     project = synthetic_project(size, folder)
-    serve_args = shlex.split(args.serve_args)
-    timeout = ("--query-timeout", str(ANSWER_TIMEOUT))
+    options = ("--query-timeout", str(ANSWER_TIMEOUT), *shlex.split(args.serve_args))
 
     def ikg(entries: str) -> Callable[[], tuple[subprocess.Popen[bytes], str]]:
         # All clients come from one loopback address, where ikg allows one client 4 queries at once (more get
         # 429): the limit is raised so that 8 clients count as 8 users, as they would from 8 addresses.
         env = {"IKG_CACHE_ENTRIES": entries, "IKG_CLIENT_QUERIES": str(CLIENT_QUERIES)}
-        return lambda: start_ikg(project, folder, *timeout, *serve_args, env=env)
+        return lambda: start_ikg(project, folder, *options, env=env)
 
-    servers = {IKG_OFF: Server(IKG_OFF, ikg("0"), fresh=False)}  # the first start builds dist/
+    servers[IKG_OFF] = Server(IKG_OFF, ikg("0"), fresh=False)  # the first start builds dist/
     nquads = folder / "graph.nq"
     nquads.write_bytes(gzip.decompress((folder / "dist" / "ikg.nq.gz").read_bytes()))
     servers[IKG_ON] = Server(IKG_ON, ikg(str(2048)), fresh=True)
     servers[MEMORY] = Server(MEMORY, lambda: start_oxigraph_memory(args.peers, nquads), fresh=False)
     servers[DISK] = Server(DISK, lambda: start_oxigraph(args.peers, nquads, folder), fresh=False)
+
+
+def prepared(server: Server, workload: str, note: Callable[[str], None]) -> Server:
+    """The server ready for a run: ikg with its cache restarted cold (kept warm for the repeated list, whose
+    point is the cache), any other checked that it still answers queries."""
+    if server.fresh and workload != "repeated":
+        server.restart()
+    elif not server.answers():
+        # Seen on ikg: after clients hung up on queries in flight (a run cut at its cap), it answered no
+        # query again. That is reported, and the server started afresh.
+        note(f"{server.name}: no answer to a query before a {workload} run; restarted")
+        server.restart()
+    return server
+
+
+def measure_size(size: int, args: argparse.Namespace, plan: Plan, folder: Path) -> tuple[list[Measurement], dict]:  # type: ignore[type-arg]
+    servers: dict[str, Server] = {}
+    stuck: list[str] = []
+
+    def note(event: str) -> None:
+        stuck.append(f"{size} measures, {event}")
+        print(f"  {stuck[-1]}", file=sys.stderr, flush=True)
+
     try:
+        start_servers(size, args, folder, servers)
         lists = build_lists(folder / "dist" / "ikg.nq.gz", plan, tuple(args.workloads))
         problems = mismatches(lists, servers)
         for problem in problems:
             print(f"answers differ: {problem}", file=sys.stderr)
-        measurements = []
-        stuck: list[str] = []
+        measurements: list[Measurement] = []
         for round_ in range(plan.rounds):
             for workload, entries in lists.items():
                 for clients in args.concurrency:
-                    turn = (round_ + len(measurements)) % len(SERVERS)
+                    turn = (round_ + len(measurements)) % len(SERVERS)  # who goes first moves on every time
                     for name in SERVERS[turn:] + SERVERS[:turn]:
-                        server = servers[name]
-                        if server.fresh and workload != "repeated":
-                            server.restart()
-                        elif not server.answers():
-                            # Seen on ikg: after clients hung up on queries in flight (a run cut at its cap),
-                            # it answered no query again. That is reported, and the server started afresh.
-                            stuck.append(f"{name}, {size} measures: no answer before {workload} c={clients}")
-                            print(f"  {stuck[-1]}; restarted", file=sys.stderr, flush=True)
-                            server.restart()
+                        server = prepared(servers[name], workload, note)
                         requests = [e.ikg if name in (IKG_OFF, IKG_ON) else e.peer for e in entries]
                         figures = run_list(server.origin, requests, clients, plan.cap, folder)
                         found = Measurement(round_, workload, size, clients, name, len(requests), **figures)  # type: ignore[arg-type]
                         measurements.append(found)
-                        print(
-                            f"  round {round_ + 1} {workload:8} {size:>6} measures c={clients} {name:20} "
-                            f"{found.rate:9.1f} req/s  {found.answered}/{found.total}"
-                            f"{f'  {found.failed} failed ({found.first_failure})' if found.failed else ''}"
-                            f"{f'  {found.socket_errors} socket errors' if found.socket_errors else ''}",
-                            file=sys.stderr,
-                            flush=True,
-                        )
-        about = {"lists": {n: len(e) for n, e in lists.items()}, "mismatches": problems, "stuck": stuck}
-        return measurements, about
+                        print(f"  round {round_ + 1} {found.line()}", file=sys.stderr, flush=True)
+        return measurements, {"lists": {n: len(e) for n, e in lists.items()}, "mismatches": problems, "stuck": stuck}
     finally:
         for server in servers.values():
             server.stop()
@@ -385,7 +435,7 @@ def run(args: argparse.Namespace) -> None:
         for problem in about["mismatches"]:
             print(f"\n{size} measures, answers differ: {problem}")
         for event in about["stuck"]:
-            print(f"\nstopped answering, restarted: {event}")
+            print(f"\n{event}")
     out = args.json or HERE / "results" / f"distinct-{'quick' if args.quick else 'full'}-{when:%Y%m%d-%H%M}.json"
     meta = {
         "when": when.isoformat(timespec="seconds"),
