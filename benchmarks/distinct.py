@@ -66,7 +66,7 @@ class Plan:
     @classmethod
     def of(cls, args: argparse.Namespace) -> Plan:
         quick = cls(rounds=1, cap=4, share=50, repeats=500, crawl=200)
-        full = cls(rounds=3, cap=20, share=500, repeats=2000, crawl=None)
+        full = cls(rounds=3, cap=15, share=500, repeats=2000, crawl=None)
         chosen = quick if args.quick else full
         return cls(
             rounds=args.rounds or chosen.rounds,

@@ -294,7 +294,7 @@ def distinct_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--distinct", action="store_true", help="time lists of distinct queries, not one query")
     group.add_argument("--quick", action="store_true", help="a smoke test: 80 measures, one round, short runs")
     group.add_argument("--rounds", type=int, default=None, help="rounds of interleaved runs (default: 3)")
-    group.add_argument("--cap", type=int, default=None, help="seconds before a run is cut (default: 20)")
+    group.add_argument("--cap", type=int, default=None, help="seconds before a run is cut (default: 15; --quick: 4)")
     group.add_argument(
         "--workloads", nargs="+", default=["mixed", "lookups", "crawler", "repeated"], help="lists to time"
     )
