@@ -140,4 +140,4 @@ def test_the_page_of_a_resource_is_still_rendered_in_the_readers_language(served
     page = httpx.get(f"{server.base}id/measure/cafe-welt", headers={"Accept": "text/html", "Accept-Language": "en"})
     assert page.status_code == 200
     assert page.headers["content-language"] == "en"
-    assert page.headers["vary"] == "Accept, Accept-Language"
+    assert {"Accept", "Accept-Language"} <= {v.strip() for v in page.headers["vary"].split(",")}
