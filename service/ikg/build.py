@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import __version__, dumps, editions, evidence, shrinking, sources, statistics, void_description
+from . import __version__, dumps, editions, evidence, precomputed, shrinking, sources, statistics, void_description
 from .catalogue import PREFIXES as CATALOGUE_PREFIXES
 from .catalogue import PROFILES, CatalogueInput, Edition, build_catalogue
 from .iris import CANONICAL_BASE, BaseRewriter, normalise_base
@@ -126,6 +126,7 @@ def build(
             "dumps": written + [e.dump for e in found],
             "editions": [{"report": e.report, "graph": e.graph, "year": e.year, "dump": e.dump["file"]} for e in found],
         }
+        precomputed.write(staging, rewriter.target_base, root / "queries", manifest["graph_version"])
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         served = _served_manifest(dist)
         lost = shrinking.losses(served, manifest) if served and not allow_shrink else []

@@ -18,26 +18,31 @@ import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import Response
 
+from . import precomputed
+from .descriptions import (
+    DEREFERENCEABLE as DEREFERENCEABLE,  # the routes app.py adds
+)
+from .descriptions import (
+    DESCRIPTION,
+    OFFERS,
+    QUADS,
+    ROWS_MEDIA,
+    VARIANTS,
+    VOCABULARY,
+    WITH_GRAPHS,
+    dataset_document,
+    dataset_etag,
+    in_order,
+    links,
+    split_variant,
+    written_in,
+)
 from .namespaces import prefixes
 from .negotiation import choose
-from .oxigraph_types import serialized
 from .page_work import built
 from .responses import body_response, cached_response, error, not_found, page_language, render_page
 from .result_cache import CachedResult
 
-VARIANTS = {
-    "ttl": "text/turtle",
-    "trig": "application/trig",
-    "nq": "application/n-quads",
-    "jsonld": "application/ld+json",
-    "rdf": "application/rdf+xml",
-    "nt": "application/n-triples",
-    "html": "text/html",
-}
-# Our preference when the client has none (rdflib sends its list without q-values, a harvester */*):
-# RDF first; HTML only for clients that name it, as browsers do.
-OFFERS = tuple(VARIANTS.values())
-WITH_GRAPHS = ("application/trig", "application/n-quads", "application/ld+json")
 WORDS = {
     "de": {
         "kind": "Art",
@@ -78,18 +83,6 @@ WORDS = {
         "no_status": "none given",
     },
 }
-# Every path of the namespace that names resources: things, sources, the vocabulary, the named graphs, the editors.
-DEREFERENCEABLE = ("id", "source", "def", "graph", "project")
-VOCABULARY = "ikg"
-
-
-def split_variant(path: str) -> tuple[str, str | None]:
-    name, dot, suffix = path.rpartition(".")
-    return (name, suffix) if dot and suffix in VARIANTS else (path, None)
-
-
-def links(iri: str) -> str:
-    return ", ".join(f'<{iri}.{suffix}>; rel="alternate"; type="{media}"' for suffix, media in VARIANTS.items())
 
 
 def exists_query(iri: ox.NamedNode) -> str:
@@ -97,7 +90,6 @@ def exists_query(iri: ox.NamedNode) -> str:
 
 
 async def describe(request: Request, publication, prefix: str, path: str) -> Response:  # type: ignore[no-untyped-def]
-
     name, suffix = split_variant(path)
     if prefix == "def" and name == VOCABULARY:
         return await _vocabulary(request, publication, suffix)
@@ -105,35 +97,42 @@ async def describe(request: Request, publication, prefix: str, path: str) -> Res
     media = VARIANTS[suffix] if suffix else choose(request.headers.get("accept"), OFFERS)
     if media is None:
         return error(406, f"this resource is offered as {', '.join(OFFERS)}")
-    try:
-        iri = ox.NamedNode(f"{base}{prefix}/{name}")
-    except ValueError:
-        return not_found(request, base, media)
-    found = await publication.evaluate(exists_query(iri), "application/sparql-results+json")
-    if isinstance(found, Response):
-        return found
-    if not json.loads(found.body)["boolean"]:
-        return not_found(request, base, media, f"no resource <{iri.value}> in this graph")
-    query = publication.queries["resource-description"].bind({"resource": iri.value})
-    if media == "text/html":
-        return await _page(request, publication, iri.value, query, suffix is None)
-    if media in WITH_GRAPHS:
-        result = await _with_graphs(publication, iri.value, media)
-    else:
-        result = await publication.evaluate(query, media)
+    iri_text = f"{base}{prefix}/{name}"
+    # What the build wrote answers first: it is the live answer, byte for byte, without a query.
+    result: CachedResult | Response | None = (
+        None if media == "text/html" else precomputed.find(publication, iri_text, media)
+    )
+    if result is None:
+        try:
+            iri = ox.NamedNode(iri_text)
+        except ValueError:
+            return not_found(request, base, media)
+        found = await publication.evaluate(exists_query(iri), "application/sparql-results+json")
+        if isinstance(found, Response):
+            return found
+        if not json.loads(found.body)["boolean"]:
+            return not_found(request, base, media, f"no resource <{iri.value}> in this graph")
+        if media == "text/html":
+            return await _page(request, publication, iri, suffix is None)
+        result = await _live(publication, iri, media)
     if isinstance(result, Response):
         return result
-    headers = {"Link": links(iri.value), "X-Content-Type-Options": "nosniff"}
+    headers = {"Link": links(iri_text), "X-Content-Type-Options": "nosniff"}
     if suffix is None:
         extension = next(s for s, m in VARIANTS.items() if m == media)
-        headers["Content-Location"] = f"{iri.value}.{extension}"
+        headers["Content-Location"] = f"{iri_text}.{extension}"
     return cached_response(request, result, media, headers, vary=suffix is None)
 
 
-async def _with_graphs(publication, iri: str, media: str) -> CachedResult | Response:  # type: ignore[no-untyped-def]
+async def _live(publication, iri: ox.NamedNode, media: str) -> CachedResult | Response:  # type: ignore[no-untyped-def]
+    if media in WITH_GRAPHS:
+        return await _with_graphs(publication, iri, media)
+    return await publication.evaluate(written_in(publication.queries[DESCRIPTION], iri), media)
+
+
+async def _with_graphs(publication, iri: ox.NamedNode, media: str) -> CachedResult | Response:  # type: ignore[no-untyped-def]
     """The description as a dataset: each statement in its named graph, serialised off the event loop."""
-    query = publication.queries["resource-quads"].bind({"resource": iri})
-    rows = await publication.evaluate(query, "application/sparql-results+json")
+    rows = await publication.evaluate(written_in(publication.queries[QUADS], iri), ROWS_MEDIA)
     if isinstance(rows, Response):
         return rows
     namespaces = prefixes(publication.settings.public_base)
@@ -141,20 +140,20 @@ async def _with_graphs(publication, iri: str, media: str) -> CachedResult | Resp
     def serialise() -> bytes:
         solutions = ox.parse_query_results(rows.body, format=ox.QueryResultsFormat.JSON)
         quads = [ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in solutions]  # type: ignore[arg-type, index, union-attr]
-        # One block per graph and subject in TriG: the serialiser groups only what comes together.
-        quads.sort(key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
-        takes_prefixes = media != "application/n-quads"
-        return serialized(quads, ox.RdfFormat.from_media_type(media), namespaces if takes_prefixes else None)
+        return dataset_document(in_order(quads), media, namespaces)
 
     body = await built(("with-graphs", media, rows.etag), serialise)
-    return CachedResult(body, f'"{rows.etag.strip(chr(34))}-{media.rsplit("/", 1)[-1]}"')
+    return CachedResult(body, dataset_etag(rows.etag, media))
 
 
-async def _page(request: Request, publication, iri: str, query: str, negotiated: bool) -> Response:  # type: ignore[no-untyped-def]
+async def _page(request: Request, publication, resource: ox.NamedNode, negotiated: bool) -> Response:  # type: ignore[no-untyped-def]
     from .pages import marks_query, model, parse_marks, vocabulary_labels_query
 
     base = publication.settings.public_base
-    description = await publication.evaluate(query, "application/n-triples")
+    iri = resource.value
+    description = await publication.evaluate(
+        written_in(publication.queries[DESCRIPTION], resource), "application/n-triples"
+    )
     marks = await publication.evaluate(marks_query(iri, base), "application/sparql-results+json")
     vocabulary = await publication.evaluate(vocabulary_labels_query(base), "application/n-triples")
     # Which editions name a measure, and with what status, sits in the editions' graphs, which the triple

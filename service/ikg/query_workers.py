@@ -426,7 +426,9 @@ def _end_with_parent() -> None:
 def _serve(conn: multiprocessing.connection.Connection, dump: str, memory_mb: int) -> None:
     _end_with_parent()
     store = ox.Store()
-    store.bulk_load(gzip.decompress(Path(dump).read_bytes()), format=ox.RdfFormat.N_QUADS)
+    # Parsed, not bulk-loaded, to keep the dump's blank node labels: every worker then answers with the same
+    # bytes, the descriptions `ikg build` wrote ahead (precomputed) among them.
+    store.extend(ox.parse(gzip.decompress(Path(dump).read_bytes()), format=ox.RdfFormat.N_QUADS))
     marked = MarkedIndex.from_store(store)
     _limit_memory(memory_mb)
     conn.send("ready")

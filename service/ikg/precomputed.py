@@ -1,0 +1,197 @@
+"""Every resource's description, written once by `ikg build` and served from the build's folder.
+
+The data changes a few times a year while crawlers fetch every IRI: the build evaluates each description
+once, in every RDF format its IRI offers, exactly as the live path does (`descriptions`: same query texts,
+same serialisers, same ETags), and the dereferencing routes answer from these files without a query.
+
+One pack file holds the bodies, one after another; an index file names, per IRI, where its bodies start,
+their lengths and their ETags. One pack rather than a file per IRI and format (110,000 files at 10,000
+measures): one descriptor per build, opened through the build's folder handle (see `published`), so a
+request that started before a reload still reads the build it started on, and a reload that renames
+dist/ away never serves a half-written pack — the build writes both files into its staging folder, which
+is only put in place whole. The index is read into memory on the first dereferencing request of a build.
+
+The HTML page is not written ahead: it depends on the reader's language and is for people, not crawlers;
+it stays live (and its parts cached). Nothing else a dereferencing request can ask for takes parameters.
+A pack made with other query texts or another base than the server's is not used; the live path answers.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import weakref
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .descriptions import (
+    DESCRIPTION,
+    QUADS,
+    RDF_MEDIA,
+    ROWS_MEDIA,
+    WITH_GRAPHS,
+    dataset_document,
+    dataset_etag,
+    in_order,
+    is_described,
+    query_etag,
+    written_in,
+)
+from .evidence import MarkedIndex
+from .iris import CANONICAL_BASE, BaseRewriter
+from .named_queries import NamedQuery, load_all
+from .namespaces import prefixes
+from .oxigraph_types import select, serialized
+from .result_cache import CachedResult, ResultCache
+from .sparql_text import has_dataset_clause
+
+PACK = "descriptions.pack"
+INDEX = "descriptions.index"
+DUMP = "ikg.nq.gz"  # what the query workers load: the descriptions are made from the same statements
+TRIPLE_MEDIA = tuple(m for m in RDF_MEDIA if m not in WITH_GRAPHS)
+
+
+def fingerprint(queries: dict[str, NamedQuery], base: str) -> str:
+    """What the bytes and ETags depend on besides the graph: the two query texts and the base."""
+    return hashlib.sha256(repr((queries[DESCRIPTION].text, queries[QUADS].text, base)).encode()).hexdigest()
+
+
+# --- writing, in `ikg build` ------------------------------------------------------------------------------
+
+
+def write(folder: Path, base: str, queries_folder: Path, graph_version: str) -> int:
+    """Writes the description of every dereferenceable IRI of the dump in `folder`; returns how many."""
+    queries = load_all(queries_folder, BaseRewriter(CANONICAL_BASE, base))
+    store = ox.Store()
+    # Parsed, not bulk-loaded: the store then keeps the dump's blank node labels, as the query workers do,
+    # where bulk_load would invent new ones in every process.
+    store.extend(ox.parse(gzip.decompress((folder / DUMP).read_bytes()), format=ox.RdfFormat.N_QUADS))
+    maker = _Maker(store, queries, base, ResultCache(graph_version, 0))
+    header = {"graph_version": graph_version, "base": base, "queries": fingerprint(queries, base), "media": RDF_MEDIA}
+    count = 0
+    with open(folder / PACK, "wb") as pack, open(folder / INDEX, "w", encoding="utf-8") as index:
+        index.write(json.dumps(header) + "\n")
+        for iri in _described(store, base):
+            bodies, etags = maker.make(iri)
+            # RDF shrinks about tenfold; the fastest level keeps the build quick, reading costs microseconds.
+            bodies = [zlib.compress(body, 1) for body in bodies]
+            lengths = "\t".join(str(len(b)) for b in bodies)
+            index.write(f"{iri.value}\t{pack.tell()}\t{lengths}\t{chr(9).join(etags)}\n")
+            for body in bodies:
+                pack.write(body)
+            count += 1
+    return count
+
+
+def _described(store: ox.Store, base: str) -> Iterator[ox.NamedNode]:
+    """Each IRI the dereferencing routes answer for with a description, once: whatever is a subject or an
+    object of a statement (what the live path's existence check asks)."""
+    seen: set[str] = set()
+    for quad in store:
+        for term in (quad.subject, quad.object):
+            if isinstance(term, ox.NamedNode) and term.value not in seen and is_described(term.value, base):
+                seen.add(term.value)
+                yield term
+
+
+@dataclass
+class _Maker:
+    store: ox.Store
+    queries: dict[str, NamedQuery]
+    base: str
+    cache: ResultCache  # makes no entries: only its ETags, the live path's
+
+    def __post_init__(self) -> None:
+        self.marked = MarkedIndex.from_store(self.store)
+        self.namespaces = prefixes(self.base)
+
+    def make(self, iri: ox.NamedNode) -> tuple[list[bytes], list[str]]:
+        """The bodies and ETags of the IRI's description in each format of RDF_MEDIA, in that order."""
+        triples_query = written_in(self.queries[DESCRIPTION], iri)
+        rows_query = written_in(self.queries[QUADS], iri)
+        # As the query workers evaluate (query_workers.execute): evaluated once, each format from the same triples.
+        union = not has_dataset_clause(triples_query)
+        triples = list(self.marked.honest(self.store.query(triples_query, use_default_graph_as_union=union)))  # type: ignore[arg-type]
+        solutions = select(self.store, rows_query, use_default_graph_as_union=not has_dataset_clause(rows_query))
+        quads = in_order([ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in solutions])  # type: ignore[arg-type, index]
+        rows_etag = query_etag(self.cache, rows_query, ROWS_MEDIA)
+        bodies, etags = [], []
+        for media in RDF_MEDIA:
+            if media in WITH_GRAPHS:
+                bodies.append(dataset_document(quads, media, self.namespaces))
+                etags.append(dataset_etag(rows_etag, media))
+            else:
+                bodies.append(serialized(triples, ox.RdfFormat.from_media_type(media)))
+                etags.append(query_etag(self.cache, triples_query, media))
+        return bodies, etags
+
+
+# --- serving ----------------------------------------------------------------------------------------------
+
+
+class Pack:
+    """One build's written descriptions: the index in memory, the bodies read from the pack when asked."""
+
+    def __init__(self, fd: int, entries: dict[str, tuple[int, tuple[int, ...], tuple[str, ...]]]) -> None:
+        self.fd = fd
+        self.entries = entries
+
+    def get(self, iri: str, media: str) -> CachedResult | None:
+        entry = self.entries.get(iri)
+        if entry is None or media not in RDF_MEDIA:
+            return None
+        offset, lengths, etags = entry
+        position = RDF_MEDIA.index(media)
+        # A few kilobytes from the page cache: cheaper read here than handed to a thread.
+        packed = os.pread(self.fd, lengths[position], offset + sum(lengths[:position]))
+        return CachedResult(zlib.decompress(packed), etags[position])
+
+    def __del__(self) -> None:
+        if hasattr(self, "fd"):
+            os.close(self.fd)
+
+
+_NONE = Pack.__new__(Pack)  # a build without a usable pack: asked once, remembered
+_NONE.entries = {}
+_PACKS: weakref.WeakKeyDictionary[object, Pack] = weakref.WeakKeyDictionary()
+
+
+def find(publication, iri: str, media: str) -> CachedResult | None:  # type: ignore[no-untyped-def]
+    """The written description of `iri` in `media` in the served build, or None: then the live path answers."""
+    current = publication.current
+    pack = _PACKS.get(current.folder)
+    if pack is None:
+        pack = _open(current, publication.settings.public_base)
+        _PACKS[current.folder] = pack
+    return pack.get(iri, media)
+
+
+def _open(current, base: str) -> Pack:  # type: ignore[no-untyped-def]
+    try:
+        index = current.folder.open(INDEX)
+        fd = os.open(PACK, os.O_RDONLY, dir_fd=current.folder.fd)
+    except FileNotFoundError:
+        return _NONE  # a build from before precomputed descriptions, or one that wrote none
+    with index:
+        header = json.loads(index.readline().decode())
+        wanted = {
+            "graph_version": current.manifest["graph_version"],
+            "base": base,
+            "queries": fingerprint(current.queries, base),
+            "media": list(RDF_MEDIA),
+        }
+        if header != wanted:
+            os.close(fd)
+            return _NONE
+        size = len(RDF_MEDIA)
+        entries = {}
+        for line in index:
+            iri, offset, *rest = line.decode().rstrip("\n").split("\t")
+            entries[iri] = (int(offset), tuple(int(n) for n in rest[:size]), tuple(rest[size:]))
+    return Pack(fd, entries)
