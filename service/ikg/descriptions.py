@@ -3,10 +3,9 @@ descriptions `ikg build` writes ahead (`precomputed`): the variants, the query t
 serialisation and the ETags. Both paths take every byte and every ETag from here, so a precomputed answer
 is the live one.
 
-The description queries get the IRI written into their text rather than bound with a VALUES block: with
-VALUES on top of their UNIONs the engine evaluates the UNIONs over the whole graph and joins afterwards
-(hundreds of milliseconds per resource at 10,000 measures); written in, a description takes a millisecond.
-Only a pyoxigraph-serialised IRI is written, in place of the variable's tokens, so nothing else can enter.
+The description queries get the IRI written into their text like every named query (`named_queries`):
+with a VALUES block on top of their UNIONs the engine would evaluate the UNIONs over the whole graph and
+join afterwards (hundreds of milliseconds per resource at 10,000 measures); written in, a millisecond.
 """
 
 from __future__ import annotations
@@ -16,7 +15,6 @@ import pyoxigraph as ox
 from .named_queries import NamedQuery
 from .oxigraph_types import serialized
 from .result_cache import ResultCache
-from .sparql_text import _TOKEN
 
 VARIANTS = {
     "ttl": "text/turtle",
@@ -62,25 +60,9 @@ def is_described(iri: str, base: str) -> bool:
 
 
 def written_in(named: NamedQuery, iri: ox.NamedNode) -> str:
-    """The named query's text with its one IRI parameter written in where the variable stands."""
+    """The named query's text with its one IRI parameter written in, as every named query is bound."""
     (parameter,) = named.parameters
-    return str(iri).join(_pieces(named.text, parameter.name))
-
-
-_PIECES: dict[tuple[str, str], list[str]] = {}
-
-
-def _pieces(text: str, variable: str) -> list[str]:
-    """The text cut at every token that is the variable (never inside a comment, string or IRI)."""
-    key = (text, variable)
-    if key not in _PIECES:
-        pieces, start = [], 0
-        for token in _TOKEN.finditer(text):
-            if token.group() in (f"?{variable}", f"${variable}"):
-                pieces.append(text[start : token.start()])
-                start = token.end()
-        _PIECES[key] = [*pieces, text[start:]]
-    return _PIECES[key]
+    return named.bind({parameter.name: iri.value})
 
 
 def query_etag(cache: ResultCache, query: str, media: str) -> str:

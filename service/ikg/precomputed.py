@@ -110,15 +110,17 @@ class _Maker:
     def __post_init__(self) -> None:
         self.marked = MarkedIndex.from_store(self.store)
         self.namespaces = prefixes(self.base)
+        # Writing an IRI in adds no dataset clause: the templates tell for every IRI (a third of the time).
+        self.union = {name: not has_dataset_clause(self.queries[name].text) for name in (DESCRIPTION, QUADS)}
 
     def make(self, iri: ox.NamedNode) -> tuple[list[bytes], list[str]]:
         """The bodies and ETags of the IRI's description in each format of RDF_MEDIA, in that order."""
         triples_query = written_in(self.queries[DESCRIPTION], iri)
         rows_query = written_in(self.queries[QUADS], iri)
         # As the query workers evaluate (query_workers.execute): evaluated once, each format from the same triples.
-        union = not has_dataset_clause(triples_query)
-        triples = list(self.marked.honest(self.store.query(triples_query, use_default_graph_as_union=union)))  # type: ignore[arg-type]
-        solutions = select(self.store, rows_query, use_default_graph_as_union=not has_dataset_clause(rows_query))
+        answer = self.store.query(triples_query, use_default_graph_as_union=self.union[DESCRIPTION])
+        triples = list(self.marked.honest(answer))  # type: ignore[arg-type]
+        solutions = select(self.store, rows_query, use_default_graph_as_union=self.union[QUADS])
         quads = in_order([ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in solutions])  # type: ignore[arg-type, index]
         rows_etag = query_etag(self.cache, rows_query, ROWS_MEDIA)
         bodies, etags = [], []
