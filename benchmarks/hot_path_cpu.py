@@ -70,6 +70,17 @@ def _ticks(pid: int, own_only: bool) -> int:
     return total
 
 
+def _settle(pid: int) -> None:
+    """Returns once the server and its workers have been idle for a second (every worker loaded)."""
+    before = _tree_cpu(pid)
+    while True:
+        time.sleep(1)
+        now = _tree_cpu(pid)
+        if now - before < 0.05:
+            return
+        before = now
+
+
 def _send(args: tuple[str, list[str]]) -> int:
     endpoint, queries = args
     with httpx.Client(timeout=60) as client:
@@ -93,7 +104,7 @@ def served_cpu(dist: Path, queries: list[str], clients: int, port: int) -> tuple
                     break
             except httpx.HTTPError:
                 time.sleep(0.2)
-        time.sleep(3)  # the quick lane and the spare load after /health answers
+        _settle(server.pid)  # the quick lane and the spare load after /health answers
         _send((base + "sparql", queries[:50]))  # warm up
         before, before_own = _tree_cpu(server.pid), _tree_cpu(server.pid, own_only=True)
         with ProcessPoolExecutor(clients) as pool:
