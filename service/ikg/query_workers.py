@@ -13,6 +13,9 @@ ones: besides the general workers there is a small quick lane, used only while e
 is busy, in which a query may run for a short while; one that overruns it is stopped there and waits
 for a general worker like any other, and its text and its client skip the quick lane from then on.
 A warm spare takes the place of a killed worker at once, so the quick lane keeps answering under attack.
+
+Queries that are cheap by construction (`bounded_queries`) need none of this: `answer` gives them to the
+serving process's own threads (`inline_lane`) and spares them the round trip; `run` always uses a worker.
 """
 
 from __future__ import annotations
@@ -35,9 +38,11 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .evidence import MarkedIndex
-from .oxigraph_types import as_output
+from .inline_lane import InlineLane
+from .query_jobs import QueryJob, QueryOutcome, execute
 from .settings import Settings
-from .sparql_text import has_dataset_clause
+
+__all__ = ["QueryJob", "QueryOutcome", "QueryWorkers", "WorkerLimits"]
 
 MEMORY_EXIT = 75  # a worker whose Python code ran out of memory exits with this
 # How long a client whose query overran the quick lane stays out of it: an attacker sending distinct heavy
@@ -45,23 +50,7 @@ MEMORY_EXIT = 75  # a worker whose Python code ran out of memory exits with this
 QUICK_LANE_BAR = 60.0
 PR_SET_PDEATHSIG = 1  # prctl(2)
 HEAVY_REMEMBERED = 1024  # query texts known to overrun the quick lane
-
-
-@dataclass(frozen=True)
-class QueryJob:
-    query: str
-    media_type: str
-    default_graphs: tuple[str, ...] | None = None
-    named_graphs: tuple[str, ...] | None = None
-    max_bytes: int = 50_000_000
-    client: str = ""  # the asking client's address; one whose query overran the quick lane stays out of it
-
-
-@dataclass(frozen=True)
-class QueryOutcome:
-    body: bytes = b""
-    error: str | None = None  # "syntax", "too_large", "timeout", "memory", "busy", "unavailable", "failed"
-    message: str = ""
+READY = b"ready"  # a worker's first message: its store is loaded
 
 
 @dataclass(frozen=True)
@@ -121,16 +110,24 @@ class QueryWorkers:
         self._heavy: OrderedDict[str, None] = OrderedDict()
         self._barred: dict[str, float] = {}  # client → until when it stays out of the quick lane
         self._closing = False
+        self.inline = InlineLane(dump, self.size)
 
     async def start(self) -> None:
-        """Returns when the general workers answer; the quick lane and the spare follow in the background
-        (a reload need not wait for them, and the quick lane only helps once the general ones are busy)."""
-        workers = await asyncio.gather(*(self._spawn() for _ in range(self._general.size)))
+        """Returns when the general workers answer and the serving process's copy of the store is loaded (the
+        build's folder may move right after); the quick lane and the spare follow in the background (a
+        reload need not wait for them, and the quick lane only helps once the general ones are busy)."""
+        spawned = asyncio.gather(*(self._spawn() for _ in range(self._general.size)))
+        workers, _ = await asyncio.gather(spawned, self.inline.load())
         for worker in workers:
             self._place(worker, self._general)
         self._owed.extend([self._quick] * self._quick.size)
         for _ in range(self._quick.size + 1):
             self._spawn_replacement()
+
+    async def answer(self, job: QueryJob) -> QueryOutcome | None:
+        """The outcome of a query cheap by construction, from the serving process's own threads; None when
+        the query is not provably cheap or those threads are busy: then `run` it."""
+        return await self.inline.answer(job)
 
     async def run(self, job: QueryJob) -> QueryOutcome:
         worker = await self._acquire(job, self._may_go_quick(job))
@@ -183,7 +180,8 @@ class QueryWorkers:
     async def _attempt(self, worker: _Worker, job: QueryJob, limit: float) -> QueryOutcome | None:
         """The worker's outcome, or None when the query ran past `limit` and its worker was replaced."""
         try:
-            outcome = await asyncio.wait_for(worker.ask(job), timeout=limit)
+            async with asyncio.timeout(limit):  # unlike wait_for, no task of its own per query
+                outcome = await worker.ask(job)
         except TimeoutError:
             self._replace(worker)
             return None
@@ -321,6 +319,7 @@ class QueryWorkers:
 
     async def close(self) -> None:
         self._closing = True
+        self.inline.close()
         for task in list(self._spawning):
             task.cancel()
         for worker in list(self._all):
@@ -349,7 +348,7 @@ class _Worker:
                 # Watching the descriptor made it non-blocking (uvloop does); a message larger than the
                 # socket buffer must be read whole, so reading blocks until it is complete.
                 os.set_blocking(fd, True)
-                future.set_result(self.conn.recv())
+                future.set_result(self.conn.recv_bytes())
             except Exception as error:  # a dead worker: EOFError or OSError
                 future.set_exception(error)
 
@@ -362,15 +361,15 @@ class _Worker:
 
     async def ready(self) -> None:
         message = await self._receive()
-        if message != "ready":
+        if message != READY:
             raise RuntimeError(f"query worker failed to start: {message}")
 
     async def ask(self, job: QueryJob) -> QueryOutcome:
         os.set_blocking(self.conn.fileno(), True)
-        self.conn.send(job)
-        outcome = await self._receive()
-        assert isinstance(outcome, QueryOutcome)
-        return outcome
+        self.conn.send_bytes(job.to_message())
+        message = await self._receive()
+        assert isinstance(message, bytes)
+        return QueryOutcome.from_message(message)
 
     def ran_out_of_memory(self) -> bool:
         """After the worker ended: whether its memory limit ended it (Rust aborts when an allocation fails)."""
@@ -389,27 +388,6 @@ class _Worker:
 
 
 # --- inside the worker process ------------------------------------------------------------------------
-
-
-class _TooLargeError(Exception):
-    pass
-
-
-class _CappedBuffer:
-    def __init__(self, limit: int) -> None:
-        self.parts: list[bytes] = []
-        self.size = 0
-        self.limit = limit
-
-    def write(self, data: bytes) -> int:
-        self.size += len(data)
-        if self.size > self.limit:
-            raise _TooLargeError
-        self.parts.append(bytes(data))
-        return len(data)
-
-    def flush(self) -> None:
-        pass
 
 
 def _end_with_parent() -> None:
@@ -431,14 +409,14 @@ def _serve(conn: multiprocessing.connection.Connection, dump: str, memory_mb: in
     store.extend(ox.parse(gzip.decompress(Path(dump).read_bytes()), format=ox.RdfFormat.N_QUADS))
     marked = MarkedIndex.from_store(store)
     _limit_memory(memory_mb)
-    conn.send("ready")
+    conn.send_bytes(READY)
     while True:
         try:
-            job = conn.recv()
+            message = conn.recv_bytes()
         except EOFError:
             return
         try:
-            conn.send(execute(store, job, marked))
+            conn.send_bytes(execute(store, QueryJob.from_message(message), marked).to_message())
         except MemoryError:
             os._exit(MEMORY_EXIT)  # joining or sending the result failed: the parent reads the exit code
 
@@ -457,35 +435,3 @@ def _data_bytes() -> int:
             if line.startswith("VmData:"):
                 return int(line.split()[1]) * 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-
-
-def execute(store: ox.Store, job: QueryJob, marked: MarkedIndex | None = None) -> QueryOutcome:
-    """Evaluates and serialises one query; every failure becomes an outcome, never an exception.
-
-    A graph answer gives each marked statement (uncertain, inferred, editorial) as its reified statement
-    with level and reason, never as a plain triple: a CONSTRUCT client has no named graphs to tell by."""
-    dataset: dict[str, object] = {}
-    if job.default_graphs is None and job.named_graphs is None:
-        # The default graph is the union of all graphs, unless the query names its own with FROM.
-        dataset["use_default_graph_as_union"] = not has_dataset_clause(job.query)
-    else:
-        # The protocol's dataset replaces FROM and FROM NAMED; a graph the store lacks is simply empty.
-        dataset["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs or ()] or ox.DefaultGraph()
-        dataset["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs or ()]
-    try:
-        result = store.query(job.query, **dataset)  # type: ignore[arg-type]
-        buffer = _CappedBuffer(job.max_bytes)
-        if isinstance(result, ox.QueryTriples):
-            triples = marked.honest(result) if marked else result
-            ox.serialize(triples, as_output(buffer), format=ox.RdfFormat.from_media_type(job.media_type))
-        else:
-            result.serialize(as_output(buffer), format=ox.QueryResultsFormat.from_media_type(job.media_type))
-    except SyntaxError as error:
-        return QueryOutcome(error="syntax", message=str(error))
-    except MemoryError:
-        return QueryOutcome(error="memory")
-    except _TooLargeError:
-        return QueryOutcome(error="too_large", message=f"the result is larger than {job.max_bytes:,} bytes")
-    except (ValueError, OSError, RuntimeError) as error:
-        return QueryOutcome(error="failed", message=str(error))
-    return QueryOutcome(body=b"".join(buffer.parts))

@@ -1,0 +1,102 @@
+"""One query job and its outcome, and how the embedded store answers it: evaluated and serialised completely,
+under a size cap, before any HTTP status is decided (a client never gets a 200 with a cut-off body).
+
+Shared by the worker processes and the serving process's lane for cheap queries (`inline_lane`)."""
+
+from __future__ import annotations
+
+import pickle
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from .evidence import MarkedIndex
+from .oxigraph_types import as_output
+from .sparql_text import has_dataset_clause
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    query: str
+    media_type: str
+    default_graphs: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+    max_bytes: int = 50_000_000
+    client: str = ""  # the asking client's address; one whose query overran the quick lane stays out of it
+
+    # Between processes a job and an outcome travel as pickled tuples: a dataclass pickles through copyreg
+    # at several times the cost, which a lookup's round trip would pay twice.
+    def to_message(self) -> bytes:
+        """What a worker needs of the job, as one message."""
+        return pickle.dumps((self.query, self.media_type, self.default_graphs, self.named_graphs, self.max_bytes))
+
+    @classmethod
+    def from_message(cls, message: bytes) -> QueryJob:
+        return cls(*pickle.loads(message))  # noqa: S301  # from the serving process that started this worker
+
+
+@dataclass(frozen=True)
+class QueryOutcome:
+    body: bytes = b""
+    error: str | None = None  # "syntax", "too_large", "timeout", "memory", "busy", "unavailable", "failed"
+    message: str = ""
+
+    def to_message(self) -> bytes:
+        return pickle.dumps((self.body, self.error, self.message), protocol=pickle.HIGHEST_PROTOCOL)
+
+    @classmethod
+    def from_message(cls, message: bytes) -> QueryOutcome:
+        return cls(*pickle.loads(message))  # noqa: S301  # from a worker this process started
+
+
+class _TooLargeError(Exception):
+    pass
+
+
+class _CappedBuffer:
+    def __init__(self, limit: int) -> None:
+        self.parts: list[bytes] = []
+        self.size = 0
+        self.limit = limit
+
+    def write(self, data: bytes) -> int:
+        self.size += len(data)
+        if self.size > self.limit:
+            raise _TooLargeError
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+
+def execute(store: ox.Store, job: QueryJob, marked: MarkedIndex | None = None) -> QueryOutcome:
+    """Evaluates and serialises one query; every failure becomes an outcome, never an exception.
+
+    A graph answer gives each marked statement (uncertain, inferred, editorial) as its reified statement
+    with level and reason, never as a plain triple: a CONSTRUCT client has no named graphs to tell by."""
+    dataset: dict[str, object] = {}
+    if job.default_graphs is None and job.named_graphs is None:
+        # The default graph is the union of all graphs, unless the query names its own with FROM.
+        dataset["use_default_graph_as_union"] = not has_dataset_clause(job.query)
+    else:
+        # The protocol's dataset replaces FROM and FROM NAMED; a graph the store lacks is simply empty.
+        dataset["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs or ()] or ox.DefaultGraph()
+        dataset["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs or ()]
+    try:
+        result = store.query(job.query, **dataset)  # type: ignore[arg-type]
+        buffer = _CappedBuffer(job.max_bytes)
+        if isinstance(result, ox.QueryTriples):
+            triples = marked.honest(result) if marked else result
+            ox.serialize(triples, as_output(buffer), format=ox.RdfFormat.from_media_type(job.media_type))
+        else:
+            result.serialize(as_output(buffer), format=ox.QueryResultsFormat.from_media_type(job.media_type))
+    except SyntaxError as error:
+        return QueryOutcome(error="syntax", message=str(error))
+    except MemoryError:
+        return QueryOutcome(error="memory")
+    except _TooLargeError:
+        return QueryOutcome(error="too_large", message=f"the result is larger than {job.max_bytes:,} bytes")
+    except (ValueError, OSError, RuntimeError) as error:
+        return QueryOutcome(error="failed", message=str(error))
+    return QueryOutcome(body=b"".join(buffer.parts))
