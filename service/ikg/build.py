@@ -126,7 +126,7 @@ def build(
             "dumps": written + [e.dump for e in found],
             "editions": [{"report": e.report, "graph": e.graph, "year": e.year, "dump": e.dump["file"]} for e in found],
         }
-        precomputed.write(staging, rewriter.target_base, root / "queries", manifest["graph_version"])
+        precomputed.write(staging, rewriter.target_base, root / "queries", str(manifest["graph_version"]))
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         served = _served_manifest(dist)
         lost = shrinking.losses(served, manifest) if served and not allow_shrink else []

@@ -14,7 +14,6 @@ background after the workers have started; until it is ready every query goes to
 from __future__ import annotations
 
 import asyncio
-import gzip
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -22,7 +21,7 @@ import pyoxigraph as ox
 
 from .bounded_queries import Pattern, lookup_patterns, work_bound
 from .evidence import MarkedIndex
-from .query_jobs import QueryJob, QueryOutcome, execute
+from .query_jobs import QueryJob, QueryOutcome, execute, load_dump
 
 
 class InlineLane:
@@ -40,7 +39,7 @@ class InlineLane:
 
     async def load(self) -> None:
         if self._pool is not None:
-            self._store = await asyncio.get_running_loop().run_in_executor(self._pool, _load, self.dump)
+            self._store = await asyncio.get_running_loop().run_in_executor(self._pool, load_dump, self.dump)
 
     async def answer(self, job: QueryJob) -> QueryOutcome | None:
         """The outcome when the query is provably cheap and a thread is free; None: the workers answer it."""
@@ -67,12 +66,6 @@ class InlineLane:
         if self._pool is not None:
             # A running lookup ends by itself within its bound; nothing waits for it.
             self._pool.shutdown(wait=False, cancel_futures=True)
-
-
-def _load(dump: Path) -> tuple[ox.Store, MarkedIndex]:
-    store = ox.Store()
-    store.bulk_load(gzip.decompress(dump.read_bytes()), format=ox.RdfFormat.N_QUADS)
-    return store, MarkedIndex.from_store(store)
 
 
 def _answer(store: ox.Store, marked: MarkedIndex, patterns: tuple[Pattern, ...], job: QueryJob) -> QueryOutcome | None:

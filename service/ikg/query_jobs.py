@@ -5,8 +5,10 @@ Shared by the worker processes and the serving process's lane for cheap queries 
 
 from __future__ import annotations
 
+import gzip
 import pickle
 from dataclasses import dataclass
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -47,6 +49,17 @@ class QueryOutcome:
     @classmethod
     def from_message(cls, message: bytes) -> QueryOutcome:
         return cls(*pickle.loads(message))  # noqa: S301  # from a worker this process started
+
+
+def load_dump(dump: Path) -> tuple[ox.Store, MarkedIndex]:
+    """A store of the build's N-Quads dump, with the index of its marked statements.
+
+    Parsed, not bulk-loaded, to keep the dump's blank node labels: every process that answers (the workers,
+    the serving process's own lane) then gives the same bytes, the descriptions `ikg build` wrote ahead
+    (precomputed) among them."""
+    store = ox.Store()
+    store.extend(ox.parse(gzip.decompress(dump.read_bytes()), format=ox.RdfFormat.N_QUADS))
+    return store, MarkedIndex.from_store(store)
 
 
 class _TooLargeError(Exception):

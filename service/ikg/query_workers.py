@@ -23,7 +23,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ctypes
-import gzip
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -35,11 +34,8 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyoxigraph as ox
-
-from .evidence import MarkedIndex
 from .inline_lane import InlineLane
-from .query_jobs import QueryJob, QueryOutcome, execute
+from .query_jobs import QueryJob, QueryOutcome, execute, load_dump
 from .settings import Settings
 
 __all__ = ["QueryJob", "QueryOutcome", "QueryWorkers", "WorkerLimits"]
@@ -168,14 +164,25 @@ class QueryWorkers:
         waits = [asyncio.ensure_future(lane.wait(timeout)) for lane in lanes]
         try:
             await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            for wait in waits:
-                wait.cancel()
-            await asyncio.gather(*waits, return_exceptions=True)
-        got = [w.result() for w in waits if not w.cancelled() and w.exception() is None]
+        except asyncio.CancelledError:
+            # The client went away while it waited. A wait that was handed a worker in that same instant holds
+            # it: put back, or the pool would shrink by one worker with every such client until none is left.
+            for worker in await self._ended(waits):
+                self._place(worker, worker.lane)
+            raise
+        got = await self._ended(waits)
         for extra in got[1:]:  # both lanes answered at once: the general worker is kept, the other goes back
             self._place(extra, extra.lane)
         return got[0] if got else None
+
+    @staticmethod
+    async def _ended(waits: list[asyncio.Task[_Worker]]) -> list[_Worker]:
+        """The workers the waits were handed, once every wait has ended."""
+        for wait in waits:
+            wait.cancel()
+        # Shielded: a second cancellation of the client must not stop the waits from ending first.
+        await asyncio.shield(asyncio.gather(*waits, return_exceptions=True))
+        return [w.result() for w in waits if not w.cancelled() and w.exception() is None]
 
     async def _attempt(self, worker: _Worker, job: QueryJob, limit: float) -> QueryOutcome | None:
         """The worker's outcome, or None when the query ran past `limit` and its worker was replaced."""
@@ -403,11 +410,7 @@ def _end_with_parent() -> None:
 
 def _serve(conn: multiprocessing.connection.Connection, dump: str, memory_mb: int) -> None:
     _end_with_parent()
-    store = ox.Store()
-    # Parsed, not bulk-loaded, to keep the dump's blank node labels: every worker then answers with the same
-    # bytes, the descriptions `ikg build` wrote ahead (precomputed) among them.
-    store.extend(ox.parse(gzip.decompress(Path(dump).read_bytes()), format=ox.RdfFormat.N_QUADS))
-    marked = MarkedIndex.from_store(store)
+    store, marked = load_dump(Path(dump))
     _limit_memory(memory_mb)
     conn.send_bytes(READY)
     while True:

@@ -1,0 +1,49 @@
+"""The pool of query workers keeps every worker, whatever its clients do while they wait."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+from pathlib import Path
+
+import pytest
+
+from ikg.query_workers import QueryJob, QueryWorkers, WorkerLimits
+
+JOB = QueryJob("ASK { ?s ?p ?o }", "application/sparql-results+json")
+
+
+def _dump(folder: Path) -> Path:
+    dump = folder / "ikg.nq.gz"
+    dump.write_bytes(gzip.compress(b"<https://example.org/a> <https://example.org/b> <https://example.org/c> .\n"))
+    return dump
+
+
+async def _leave_as_a_worker_is_handed_over(pool: QueryWorkers) -> None:
+    """A client waits for the only worker; the worker comes free and the client leaves in the same instant."""
+    worker = pool._general.take()
+    assert worker is not None
+    client = asyncio.ensure_future(pool.run(JOB))
+    for _ in range(5):  # the client is now waiting in the queue
+        await asyncio.sleep(0)
+    pool._place(worker, pool._general)
+    client.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await client
+
+
+def test_a_client_leaving_as_a_worker_comes_free_leaves_the_worker_in_the_pool(tmp_path: Path) -> None:
+    async def scenario() -> tuple[int, bytes]:
+        pool = QueryWorkers(_dump(tmp_path), size=1, limits=WorkerLimits(quick_workers=0, queue_timeout=60))
+        await pool.start()
+        try:
+            for _ in range(3):
+                await _leave_as_a_worker_is_handed_over(pool)
+            outcome = await pool.run(JOB)
+            return pool._general.idle.qsize(), outcome.body
+        finally:
+            await pool.close()
+
+    idle, body = asyncio.run(scenario())
+    assert idle == 1, "the worker is back among the idle ones"
+    assert b"true" in body, "and the next client is answered by it"
