@@ -50,8 +50,23 @@ def _fetch(client: httpx.Client, url: str, accept: str | None) -> Answer:
     return response.status_code, {h: response.headers.get(h) for h in COMPARED}, response.content
 
 
+def _kind(iri: str, base: str) -> str:
+    """What sort of resource an IRI names: its path up to the last segment (id/measure, source, graph, …)."""
+    return iri[len(base) :].rpartition("/")[0]
+
+
+def _sample(iris: list[str], base: str) -> list[str]:
+    """The first IRIs of every kind and every twelfth of the rest: every kind, and every format below, goes
+    through the same code; comparing all 1,700 IRIs in six formats live took minutes of CI for no more cover."""
+    firsts: dict[str, list[str]] = {}
+    for iri in iris:
+        firsts.setdefault(_kind(iri, base), []).append(iri)
+    chosen = {iri for same in firsts.values() for iri in same[:12]} | set(iris[::12])
+    return sorted(chosen)
+
+
 def _requests(iris: list[str]) -> list[tuple[str, str | None]]:
-    """Every IRI negotiated in every format, and every seventh one's format documents."""
+    """Each IRI negotiated in every format, and every seventh one's format documents."""
     negotiated = [(iri, media) for iri in iris for media in FORMATS]
     documents = [(f"{iri}.{suffix}", None) for iri in iris[::7] for suffix in FORMATS.values()]
     return negotiated + documents
@@ -72,7 +87,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RunningSe
         # Taken away before the first dereferencing request opens them: this build is answered live.
         for written in dist.glob("descriptions.*"):
             written.unlink()
-        requests = _requests(iris)
+        requests = _requests(_sample(iris, server.base))
         live = _fetch_all(requests)
         reloaded = httpx.post(server.base + "admin/reload", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=300)
         assert reloaded.status_code == 200, reloaded.text
@@ -91,9 +106,10 @@ def test_the_build_writes_a_description_of_every_dereferenceable_iri(served) -> 
     assert sorted(_index_iris(dist)) == sorted(row["r"]["value"] for row in rows)
 
 
-def test_precomputed_answers_are_the_live_ones_byte_for_byte_for_every_iri_and_format(served) -> None:  # type: ignore[no-untyped-def]
+def test_precomputed_answers_are_the_live_ones_byte_for_byte_for_every_kind_of_iri_and_format(served) -> None:  # type: ignore[no-untyped-def]
     _server, _dist, _iris, live, precomputed = served
     assert all(status == 200 for status, _headers, _body in live.values())
+    assert len({_kind(iri, _server.base) for iri, _media in live}) >= 10, "every kind of resource is compared"
     different = [request for request in live if live[request] != precomputed[request]]
     assert different == []
 
