@@ -417,13 +417,23 @@ def test_the_word_service_inside_a_string_is_not_federation(server) -> None:  # 
 # --- bounded queries ---------------------------------------------------------------------------------------------
 
 CROSS_PRODUCT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+# Oxigraph server's --timeout-s does not stop a COUNT: sent to the external store, the unbounded product would
+# keep a core of the test run busy until the store stops. This one passes the 3 s limit twice over on the
+# real graph (about 7 s on Oxigraph's disk store, 42 million rows; a busy machine only makes it longer) and
+# then ends by itself. Only IRIs the server does not rewrite to its own base: `a`, nothing of ikg's.
+FINITE_HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a a ?t . ?s ?p ?o FILTER(?o != 1) }"
+
+
+def _heavy(server) -> str:  # type: ignore[no-untyped-def]
+    """A query far past the time limit, never sent before, that the server's store can be rid of."""
+    return _unique(CROSS_PRODUCT if server.backend == "embedded" else FINITE_HEAVY)
 
 
 def test_query_past_the_time_limit_is_an_error_not_a_truncated_200(server) -> None:  # type: ignore[no-untyped-def]
     start = time.monotonic()
-    response = httpx.get(server.endpoint, params={"query": _unique(CROSS_PRODUCT)}, timeout=30)
+    response = httpx.get(server.endpoint, params={"query": _heavy(server)}, timeout=30)
     # Embedded: ikg stopped the query (503). External: the store did not answer in time (504, a gateway's word).
-    assert response.status_code == (503 if server.backend == "embedded" else 504)
+    assert response.status_code == (503 if server.backend == "embedded" else 504), response.text[:300]
     assert "limit of 3 s" in response.text
     assert time.monotonic() - start < 30  # unstopped, this query would run for hours
 
@@ -462,7 +472,7 @@ def test_abandoned_query_stops_burning_a_core(embedded_server) -> None:  # type:
 
 def test_ask_answers_while_a_heavy_query_runs(server) -> None:  # type: ignore[no-untyped-def]
     heavy = threading.Thread(
-        target=lambda: httpx.get(server.endpoint, params={"query": _unique(CROSS_PRODUCT)}, timeout=30)
+        target=lambda: httpx.get(server.endpoint, params={"query": _heavy(server)}, timeout=30)
     )
     heavy.start()
     time.sleep(0.3)  # not a margin: if the ASK came first, it would be answered all the same
@@ -476,12 +486,11 @@ def test_ask_answers_while_a_heavy_query_runs(server) -> None:  # type: ignore[n
 
 def test_clients_that_hang_up_leave_no_stale_answer_behind(server) -> None:  # type: ignore[no-untyped-def]
     big = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 1500"  # an answer larger than a pipe buffer
-    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
     for _ in range(3):  # more hang-ups than there are workers
         with httpx.stream("GET", server.endpoint, params={"query": _unique(big)}) as response:
             next(response.iter_bytes(100))
         with pytest.raises(httpx.ReadTimeout):
-            httpx.get(server.endpoint, params={"query": _unique(slow)}, timeout=0.3)
+            httpx.get(server.endpoint, params={"query": _heavy(server)}, timeout=0.3)
     for number in range(6):
         query = _unique(f'SELECT ?v WHERE {{ BIND("answer {number}" AS ?v) }}')
         response = httpx.get(server.endpoint, params={"query": query}, timeout=10)

@@ -68,6 +68,8 @@ def fingerprint(queries: dict[str, NamedQuery], base: str) -> str:
 def write(folder: Path, base: str, queries_folder: Path, graph_version: str) -> int:
     """Writes the description of every dereferenceable IRI of the dump in `folder`; returns how many."""
     queries = load_all(queries_folder, BaseRewriter(CANONICAL_BASE, base))
+    if DESCRIPTION not in queries or QUADS not in queries:
+        return 0  # a project without the description queries: there is nothing to describe resources with
     store = ox.Store()
     # Parsed, not bulk-loaded: the store then keeps the dump's blank node labels, as the query workers do,
     # where bulk_load would invent new ones in every process.
