@@ -471,9 +471,7 @@ def test_abandoned_query_stops_burning_a_core(embedded_server) -> None:  # type:
 
 
 def test_ask_answers_while_a_heavy_query_runs(server) -> None:  # type: ignore[no-untyped-def]
-    heavy = threading.Thread(
-        target=lambda: httpx.get(server.endpoint, params={"query": _heavy(server)}, timeout=30)
-    )
+    heavy = threading.Thread(target=lambda: httpx.get(server.endpoint, params={"query": _heavy(server)}, timeout=30))
     heavy.start()
     time.sleep(0.3)  # not a margin: if the ASK came first, it would be answered all the same
     response = httpx.get(server.endpoint, params={"query": _unique("ASK {}")}, timeout=30)
