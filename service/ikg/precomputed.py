@@ -21,7 +21,9 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import multiprocessing
 import os
+import shutil
 import weakref
 import zlib
 from collections.abc import Iterator
@@ -75,11 +77,46 @@ def write(folder: Path, base: str, queries_folder: Path, graph_version: str) -> 
     # where bulk_load would invent new ones in every process.
     store.extend(ox.parse(gzip.decompress((folder / DUMP).read_bytes()), format=ox.RdfFormat.N_QUADS))
     maker = _Maker(store, queries, base, ResultCache(graph_version, 0))
-    header = {"graph_version": graph_version, "base": base, "queries": fingerprint(queries, base), "media": RDF_MEDIA}
-    count = 0
-    with open(folder / PACK, "wb") as pack, open(folder / INDEX, "w", encoding="utf-8") as index:
-        index.write(json.dumps(header) + "\n")
-        for iri in _described(store, base):
+    iris = sorted(_described(store, base), key=lambda iri: iri.value)
+    share = -(-len(iris) // _processes())
+    parts = [iris[start : start + share] for start in range(0, len(iris), share)] or [[]]
+    # Every description is made on its own, from a store no one changes: forked processes share it for free
+    # and fill every core (a millisecond or two per IRI, 22,000 IRIs at 10,000 measures).
+    context = multiprocessing.get_context("fork")
+    helpers = [
+        context.Process(target=_write_part, args=(maker, part, _part(folder, number)))
+        for number, part in enumerate(parts[1:], 1)
+    ]
+    for helper in helpers:
+        helper.start()
+    _write_part(maker, parts[0], _part(folder, 0))
+    for number, helper in enumerate(helpers, 1):
+        helper.join()
+        if helper.exitcode != 0:
+            raise RuntimeError(f"writing the descriptions of part {number} failed (exit code {helper.exitcode})")
+    header: dict[str, object] = {
+        "graph_version": graph_version,
+        "base": base,
+        "queries": fingerprint(queries, base),
+        "media": RDF_MEDIA,
+    }
+    _join(folder, len(parts), header)
+    return len(iris)
+
+
+def _processes() -> int:
+    return max(1, len(os.sched_getaffinity(0)))
+
+
+def _part(folder: Path, number: int) -> tuple[Path, Path]:
+    return folder / f"{PACK}.{number}", folder / f"{INDEX}.{number}"
+
+
+def _write_part(maker: _Maker, iris: list[ox.NamedNode], files: tuple[Path, Path]) -> None:
+    """The pack and index of some IRIs, offsets counted from the start of this part."""
+    pack_file, index_file = files
+    with open(pack_file, "wb") as pack, open(index_file, "w", encoding="utf-8") as index:
+        for iri in iris:
             bodies, etags = maker.make(iri)
             # RDF shrinks about tenfold; the fastest level keeps the build quick, reading costs microseconds.
             bodies = [zlib.compress(body, 1) for body in bodies]
@@ -87,8 +124,23 @@ def write(folder: Path, base: str, queries_folder: Path, graph_version: str) -> 
             index.write(f"{iri.value}\t{pack.tell()}\t{lengths}\t{chr(9).join(etags)}\n")
             for body in bodies:
                 pack.write(body)
-            count += 1
-    return count
+
+
+def _join(folder: Path, parts: int, header: dict[str, object]) -> None:
+    """The parts one after the other in one pack, their index entries moved by what comes before them."""
+    with open(folder / PACK, "wb") as pack, open(folder / INDEX, "w", encoding="utf-8") as index:
+        index.write(json.dumps(header) + "\n")
+        for number in range(parts):
+            pack_file, index_file = _part(folder, number)
+            start = pack.tell()
+            with open(pack_file, "rb") as part:
+                shutil.copyfileobj(part, pack)
+            with open(index_file, encoding="utf-8") as entries:
+                for entry in entries:
+                    iri, offset, rest = entry.split("\t", 2)
+                    index.write(f"{iri}\t{start + int(offset)}\t{rest}")
+            pack_file.unlink()
+            index_file.unlink()
 
 
 def _described(store: ox.Store, base: str) -> Iterator[ox.NamedNode]:
@@ -123,7 +175,8 @@ class _Maker:
         answer = self.store.query(triples_query, use_default_graph_as_union=self.union[DESCRIPTION])
         triples = list(self.marked.honest(answer))  # type: ignore[arg-type]
         solutions = select(self.store, rows_query, use_default_graph_as_union=self.union[QUADS])
-        quads = in_order([ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in solutions])  # type: ignore[arg-type, index]
+        # The columns are ?s ?p ?o ?g in that order: unpacked by position, twice as fast as by name.
+        quads = in_order([ox.Quad(*row) for row in solutions])  # type: ignore[misc]
         rows_etag = query_etag(self.cache, rows_query, ROWS_MEDIA)
         bodies, etags = [], []
         for media in RDF_MEDIA:
