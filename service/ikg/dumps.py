@@ -82,13 +82,11 @@ def write_graph(data: SortedDataset, graph: str, stem: str, folder: Path, prefix
     turtle = next(f for f in RDF_FORMATS if f.name == "turtle")
     section = data.section(graph)
     text = b"".join(data.triple_lines(section)) if section else b""
-    triples = ox.parse(text, format=ox.RdfFormat.N_TRIPLES)
-    return _write(
-        folder,
-        f"{DUMP_STEM}-{stem}.ttl.gz",
-        turtle,
-        lambda sink: ox.serialize(triples, as_output(sink), ox.RdfFormat.TURTLE, prefixes=prefixes),
-    )
+
+    def serialise(sink: GzipSink) -> None:
+        ox.serialize(ox.parse(text, format=ox.RdfFormat.N_TRIPLES), as_output(sink), turtle.oxigraph, prefixes=prefixes)
+
+    return _write(folder, f"{DUMP_STEM}-{stem}.ttl.gz", turtle, serialise)
 
 
 def graph_version(data: SortedDataset) -> str:

@@ -23,7 +23,7 @@ from typing import IO
 import pyoxigraph as ox
 
 from .iris import BaseRewriter
-from .oxigraph_types import serialized
+from .oxigraph_types import select, serialized
 
 RUN_QUADS = 200_000  # quads sorted in memory at a time: a run of ~40 MB of lines
 _BLANK_QUADS = """SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER(isBlank(?s) || isBlank(?o)) }"""
@@ -87,8 +87,7 @@ def write(store: ox.Store, rewriter: BaseRewriter, path: Path) -> SortedDataset:
 def _canonical_blank_quads(store: ox.Store, rewriter: BaseRewriter) -> dict[bytes, list[bytes]]:
     """The quads that hold a blank node, canonicalised together (a blank node may span graphs), as sorted
     N-Quads lines per graph name."""
-    rows = store.query(_BLANK_QUADS)
-    assert isinstance(rows, ox.QuerySolutions)
+    rows = select(store, _BLANK_QUADS)
     quads = rewriter.quads(ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in rows)  # type: ignore[arg-type]
     dataset = ox.Dataset(quads)
     dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
@@ -108,7 +107,7 @@ def _without_blank_nodes(quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
 
 
 def _sorted_runs(quads: Iterator[ox.Quad], folder: Path) -> list[Path]:
-    runs = []
+    runs: list[Path] = []
     while batch := list(itertools.islice(quads, RUN_QUADS)):
         lines = serialized(batch, ox.RdfFormat.N_QUADS).splitlines(keepends=True)
         del batch
