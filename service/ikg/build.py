@@ -85,6 +85,7 @@ def build(
     if any(p.severity == "violation" for p in problems):
         raise DataError(problems)
     store = loaded.store
+    del loaded  # its index of the source files' lines served the problems' locations only: freed for the dumps
     materialise(store)
     evidence.annotate(store)  # after materialising: derived super-property statements are marked too
     steps.step()
