@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import __version__, dumps, editions, evidence, precomputed, shrinking, sources, statistics, void_description
+from . import (
+    __version__,
+    dumps,
+    editions,
+    evidence,
+    precomputed,
+    shrinking,
+    sorted_dataset,
+    sources,
+    statistics,
+    void_description,
+)
 from .catalogue import PREFIXES as CATALOGUE_PREFIXES
 from .catalogue import PROFILES, CatalogueInput, Edition, build_catalogue
 from .iris import CANONICAL_BASE, BaseRewriter, normalise_base
@@ -84,11 +96,11 @@ def build(
     if any(p.severity == "violation" for p in problems):
         raise DataError(problems)
     store = loaded.store
+    del loaded  # its index of the source files' lines served the problems' locations only: freed for the dumps
     materialise(store)
     evidence.annotate(store)  # after materialising: derived super-property statements are marked too
     steps.step()
     rewriter = BaseRewriter(CANONICAL_BASE, normalise_base(base_url))
-    quads = dumps.canonical_quads(list(rewriter.quads(store)))
     marked = {rewriter.iri(g.value) for g in evidence.marked_graphs(store)}
     stats = _rewrite_keys(statistics.compute(store), rewriter)
     dist.parent.mkdir(parents=True, exist_ok=True)
@@ -96,17 +108,20 @@ def build(
     staging.chmod(0o755)  # mkdtemp makes it private; the dumps are for everyone to read
     try:
         namespaces = prefixes(rewriter.target_base)
-        written = [d.as_dict() for d in dumps.write_all(quads, staging, namespaces, {ox.NamedNode(g) for g in marked})]
-        steps.step()
-        found = [
-            Edition(
-                rewriter.iri(e.report),
-                rewriter.iri(e.graph),
-                e.year,
-                dumps.write_graph(quads, rewriter.iri(e.graph), e.stem, staging, namespaces).as_dict(),
-            )
-            for e in editions.find(store)
-        ]
+        with _scratch(dist) as scratch:
+            data = sorted_dataset.write(store, rewriter, scratch / "graph.nq")
+            written = [d.as_dict() for d in dumps.write_all(data, staging, namespaces, marked)]
+            steps.step()
+            found = [
+                Edition(
+                    rewriter.iri(e.report),
+                    rewriter.iri(e.graph),
+                    e.year,
+                    dumps.write_graph(data, rewriter.iri(e.graph), e.stem, staging, namespaces).as_dict(),
+                )
+                for e in editions.find(store)
+            ]
+            graph_version = dumps.graph_version(data)
         modified = last_changed(root)
         years = editions.coverage(store) or (modified[:4], modified[:4])
         given = CatalogueInput(rewriter.target_base, config, written, found, modified, years)
@@ -120,7 +135,7 @@ def build(
             "ikg_version": __version__,
             "base": rewriter.target_base,
             "canonical_base": CANONICAL_BASE,
-            "graph_version": _graph_version(quads),
+            "graph_version": graph_version,
             "modified": modified,
             "statistics": stats,
             "dumps": written + [e.dump for e in found],
@@ -148,12 +163,12 @@ def _write_turtle(path: Path, triples: list[ox.Triple], namespaces: dict[str, st
     path.write_bytes(serialized(grouped, ox.RdfFormat.TURTLE, namespaces))
 
 
-def _graph_version(quads: list[ox.Quad]) -> str:
-    """A digest of the graph's content: it changes exactly when the data does."""
-    digest = hashlib.sha256()
-    for quad in quads:
-        digest.update(f"{quad}\n".encode())
-    return digest.hexdigest()[:16]
+@contextmanager
+def _scratch(dist: Path) -> Iterator[Path]:
+    """A private folder next to `dist` for the sorted graph the dumps are read from (as large as the N-Quads
+    dump unpacked): on the disk that takes the build anyway, not in a /tmp that may live in memory."""
+    with tempfile.TemporaryDirectory(prefix=f".{dist.name}.sorting-", dir=dist.parent) as folder:
+        yield Path(folder)
 
 
 def _rewrite_keys(stats: dict, rewriter: BaseRewriter) -> dict:

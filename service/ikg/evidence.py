@@ -7,7 +7,7 @@ statement: every statement of a marked graph that no sourced graph also makes be
 is derived from. The editors write the reasons next to the statement, as a reification node in the same
 graph (see graph/README in the project's README); the build completes these nodes and moves them to the
 evidence graph. Triple outputs then assert only what is sourced and give the rest in reified form
-(`honest_triples`, `MarkedIndex.honest`).
+(`dumps.honest_triples`, `MarkedIndex.honest`).
 """
 
 from __future__ import annotations
@@ -325,19 +325,6 @@ def _blank_content(store: ox.Store, node: ox.BlankNode, graph: ox.NamedNode) -> 
 
 
 # --- the honest triple view -------------------------------------------------------------------------
-
-
-def honest_triples(quads: Iterable[ox.Quad], marked_graphs: set[ox.NamedNode]) -> list[ox.Triple]:
-    """The triples for formats without named graphs: every statement of the sourced and descriptive
-    graphs and none of the marked graphs, whose statements the evidence graph holds reified, with their
-    level and reason (and a copy of a blank-node object)."""
-    unique = set()
-    for quad in quads:
-        if quad.graph_name in marked_graphs:
-            continue
-        unique.add((quad.subject, quad.predicate, quad.object))
-    return sorted((ox.Triple(*t) for t in unique), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-
 
 # Every reified statement of a dataset, for a store whose index of them must be read over the protocol.
 REIFIED_STATEMENTS = f"""CONSTRUCT {{ ?statement ?p ?o }} WHERE {{ GRAPH ?g {{
