@@ -19,6 +19,29 @@ def run_ikg(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "ikg", *args], cwd=cwd, capture_output=True, text=True, timeout=300)
 
 
+# Files whose servers, builds or installs take a minute or more. The suite runs in two processes, each taking
+# whole files in collection order: started first, these overlap with the many short files instead of
+# leaving one process working alone at the end.
+LONGEST_FIRST = (
+    "test_install.py",
+    "test_swaps.py",
+    "test_precomputed_descriptions.py",
+    "test_reload.py",
+    "test_workers.py",
+    "test_external_store.py",
+    "test_store_replicas.py",
+    "test_yearly_comparison.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        name = item.path.name
+        return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)  # stable: the order inside a file, and of the other files, stays
+
+
 def copy_project(folder: Path, with_queries: bool = True, with_graph: bool = True) -> Path:
     """`folder` made a copy of the project: vocabulary, shapes, settings and, unless told otherwise, the graph
     and the saved queries."""

@@ -16,7 +16,7 @@ from conftest import copy_project
 from server import RunningServer, serving
 
 TOKEN = "swap swap swap"
-SWAPS = int(os.environ.get("IKG_TEST_SWAPS", "5"))  # the benchmark swaps 50 times; the mechanism shows in 5
+SWAPS = int(os.environ.get("IKG_TEST_SWAPS", "3"))  # the benchmark swaps 50 times; the mechanism shows in 3
 EXTRA = """
 g:measures {
     m:t-wechsel a ikg:Measure ; skos:prefLabel "Wechselnde Maßnahme"@de ; ikg:operator o:stadt-leverkusen ;
