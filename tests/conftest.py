@@ -56,6 +56,15 @@ def copy_project(folder: Path, with_queries: bool = True, with_graph: bool = Tru
     return folder
 
 
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """dist/ of the real project, built once for the module that reads it."""
+    dist = tmp_path_factory.mktemp("built") / "dist"
+    result = run_ikg("build", "--dist", str(dist))
+    assert result.returncode == 0, result.stdout + result.stderr
+    return dist
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A private copy of the project's data, shapes and vocabulary that a test may change or break."""

@@ -16,14 +16,6 @@ from conftest import BASE, run_ikg
 FORMATS = {"ttl": "turtle", "trig": "trig", "nq": "nquads", "nt": "nt", "jsonld": "json-ld", "rdf": "xml"}
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    dist = tmp_path_factory.mktemp("built") / "dist"
-    result = run_ikg("build", "--dist", str(dist))
-    assert result.returncode == 0, result.stdout + result.stderr
-    return dist
-
-
 def _manifest(dist: Path) -> dict:
     return json.loads((dist / "manifest.json").read_text(encoding="utf-8"))
 

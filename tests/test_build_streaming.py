@@ -12,7 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from conftest import ROOT, run_ikg
+from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from ikg import evidence, sources
@@ -24,14 +24,6 @@ import generate
 # Peak of a whole `ikg build` of 2,000 synthetic measures (~75,000 quads). Holding every quad as Python
 # objects, as the build did before it streamed, took 278 MiB; streamed it takes 124 MiB.
 PEAK_MIB_AT_2000 = 200
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    dist = tmp_path_factory.mktemp("streamed") / "dist"
-    result = run_ikg("build", "--dist", str(dist))
-    assert result.returncode == 0, result.stdout + result.stderr
-    return dist
 
 
 @pytest.fixture(scope="module")
