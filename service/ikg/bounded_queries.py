@@ -29,7 +29,7 @@ from itertools import islice
 
 import pyoxigraph as ox
 
-from .sparql_text import _TOKEN, MAX_NESTING
+from .sparql_text import MAX_NESTING, tokens
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 # Π (b + 1) up to which a query counts as cheap: a few thousand rows cost the engine a few milliseconds.
@@ -75,16 +75,16 @@ def work_bound(store: ox.Store, patterns: tuple[Pattern, ...], budget: int = BUD
 
 def _tokens(query: str) -> list[str]:
     """The tokens that matter: comments and whitespace dropped, runs of punctuation split into characters."""
-    tokens: list[str] = []
-    for match in _TOKEN.finditer(query):
+    kept: list[str] = []
+    for match in tokens(query):
         text = match.group()
         if text[0] == "#":
             continue
         if match.group("word") or match.group("bracket") or text[0] in "\"'<?$@0123456789" or ":" in text:
-            tokens.append(text)
+            kept.append(text)
         else:
-            tokens.extend(c for c in text if not c.isspace())
-    return tokens
+            kept.extend(c for c in text if not c.isspace())
+    return kept
 
 
 class _Reader:

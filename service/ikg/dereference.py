@@ -32,8 +32,8 @@ from .descriptions import (
     WITH_GRAPHS,
     dataset_document,
     dataset_etag,
-    in_order,
     links,
+    quads_of,
     split_variant,
     written_in,
 )
@@ -139,8 +139,7 @@ async def _with_graphs(publication, iri: ox.NamedNode, media: str) -> CachedResu
 
     def serialise() -> bytes:
         solutions = ox.parse_query_results(rows.body, format=ox.QueryResultsFormat.JSON)
-        quads = [ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in solutions]  # type: ignore[arg-type, index, union-attr]
-        return dataset_document(in_order(quads), media, namespaces)
+        return dataset_document(quads_of(solutions), media, namespaces)  # type: ignore[arg-type]
 
     body = await built(("with-graphs", media, rows.etag), serialise)
     return CachedResult(body, dataset_etag(rows.etag, media))

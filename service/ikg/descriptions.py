@@ -10,6 +10,8 @@ join afterwards (hundreds of milliseconds per resource at 10,000 measures); writ
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pyoxigraph as ox
 
 from .named_queries import NamedQuery
@@ -79,6 +81,12 @@ def in_order(quads: list[ox.Quad]) -> list[ox.Quad]:
     """The quads by graph, subject, predicate, object: TriG then has one block per graph and subject (the
     serialiser groups only what comes together), and every path writes the same bytes."""
     return sorted(quads, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
+
+
+def quads_of(rows: Iterable[ox.QuerySolution]) -> list[ox.Quad]:
+    """The description's statements from the rows of `resource-quads`, whose columns are ?s ?p ?o ?g in that
+    order (unpacked by position: twice as fast as by name), `in_order`."""
+    return in_order([ox.Quad(*row) for row in rows])  # type: ignore[misc]
 
 
 def dataset_document(ordered: list[ox.Quad], media: str, namespaces: dict[str, str]) -> bytes:

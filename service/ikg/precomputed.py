@@ -40,8 +40,8 @@ from .descriptions import (
     WITH_GRAPHS,
     dataset_document,
     dataset_etag,
-    in_order,
     is_described,
+    quads_of,
     query_etag,
     written_in,
 )
@@ -175,8 +175,7 @@ class _Maker:
         answer = self.store.query(triples_query, use_default_graph_as_union=self.union[DESCRIPTION])
         triples = list(self.marked.honest(answer))  # type: ignore[arg-type]
         solutions = select(self.store, rows_query, use_default_graph_as_union=self.union[QUADS])
-        # The columns are ?s ?p ?o ?g in that order: unpacked by position, twice as fast as by name.
-        quads = in_order([ox.Quad(*row) for row in solutions])  # type: ignore[misc]
+        quads = quads_of(solutions)
         rows_etag = query_etag(self.cache, rows_query, ROWS_MEDIA)
         bodies, etags = [], []
         for media in RDF_MEDIA:
