@@ -256,3 +256,33 @@ def test_wrong_tokens_lock_the_client_out_for_a_while(watched) -> None:  # type:
     assert httpx.post(server.base + "admin/reload", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=300).json()[
         "ok"
     ]
+
+
+COUNTING_QUERY = """# title@en: Measures
+# title@de: Maßnahmen
+# description@en: How many.
+# description@de: Wie viele.
+SELECT (COUNT(*) AS ?n) WHERE { ?m a ?t }
+"""
+
+
+def test_a_named_query_added_by_a_reload_is_answered_and_one_changed_answers_its_new_text(watched) -> None:  # type: ignore[no-untyped-def]
+    server, project = watched
+    added = project / "queries" / "measure-count.rq"
+    changed = project / "queries" / "measures-page.rq"
+    original = changed.read_text(encoding="utf-8")
+    before = _health(server)
+    try:
+        _edit(added, COUNTING_QUERY)
+        _edit(changed, original.replace("?measure", "?massnahme"))
+        assert _next_reload(server, before["last_reload"])["last_reload"]["ok"] is True
+        count = httpx.get(server.base + "queries/measure-count", headers={"Accept": "text/csv"})
+        page = httpx.get(server.base + "queries/measures-page", headers={"Accept": "text/csv"})
+        assert count.status_code == 200
+        assert count.text.splitlines()[0] == "n"
+        assert "massnahme" in page.text.splitlines()[0]
+    finally:
+        added.unlink()
+        _edit(changed, original)
+        _next_reload(server, _health(server)["last_reload"])
+    assert httpx.get(server.base + "queries/measure-count").status_code == 404

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 
 import pyoxigraph as ox
 from fastapi import FastAPI
@@ -26,6 +26,7 @@ from . import (
 )
 from .backends import QueryBackend, backend_for
 from .formats import GRAPH_TYPES, TABLE_TYPES, requested_format, result_formats
+from .hot_routes import Endpoint, HotRoute
 from .http_edge import ServiceApp
 from .named_queries import NamedQuery, ParameterError
 from .negotiation import choose
@@ -85,13 +86,14 @@ class Publication:
         self,
         request: Request,
         query: str,
+        formats: Sequence[str],
         default_graphs: tuple[str, ...] | None = None,
         named_graphs: tuple[str, ...] | None = None,
     ) -> Response:
-        """The query's result in the format ?format= names, else the one the Accept header prefers."""
+        """The query's result in the format the format= parameters name, else the one the Accept header prefers."""
         try:
             form = sparql_protocol.query_form(query)
-            requested = requested_format(form, request.query_params.getlist("format"))
+            requested = requested_format(form, list(formats))
         except ProtocolError as problem:
             return error(problem.status, problem.message)
         except ValueError as problem:
@@ -212,6 +214,7 @@ def create_app(settings: Settings, reloader_of: Callable[[Publication], Reloader
         version=publication.manifest["ikg_version"],
         lifespan=lifespan,
     )
+    hot = app.hot_routes
     app.add_middleware(
         PublicCors,
         allow_origins=["*"],
@@ -227,6 +230,9 @@ def create_app(settings: Settings, reloader_of: Callable[[Publication], Reloader
 
     @app.api_route("/sparql", methods=["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"], include_in_schema=False)
     async def sparql(request: Request) -> Response:
+        return await answer_sparql(request, "")
+
+    async def answer_sparql(request: Request, _rest: str) -> Response:
         try:
             parsed = await sparql_protocol.read(request)
         except ProtocolError as problem:
@@ -240,7 +246,7 @@ def create_app(settings: Settings, reloader_of: Callable[[Publication], Reloader
             await query_inspection.inspect(parsed.query)
         except ProtocolError as problem:
             return error(problem.status, problem.message)
-        requested = request.query_params.getlist("format")
+        requested = parsed.formats
         # The query page reads every graph, so a request for the sourced-only preset is answered as data.
         if parsed.evidence is None and ("html" in requested or (not requested and _prefers_page(request))):
             return await query_page.render(request, publication, parsed.query)
@@ -250,7 +256,7 @@ def create_app(settings: Settings, reloader_of: Callable[[Publication], Reloader
                 default = named = await evidence_switch.dataset(publication, parsed.evidence)
             except QueryFailedError as failed:
                 return failed.response
-        return await publication.answer(request, parsed.query, default, named)
+        return await publication.answer(request, parsed.query, parsed.formats, default, named)
 
     async def describe_service(request: Request) -> Response:
         chosen = choose(request.headers.get("accept"), DESCRIPTION_TYPES)
@@ -282,11 +288,27 @@ def create_app(settings: Settings, reloader_of: Callable[[Publication], Reloader
             return HTMLResponse(page, headers={"Vary": "Accept, Accept-Language"})
         return JSONResponse({"queries": entries}, headers={"Vary": "Accept"})
 
+    hot["sparql"] = HotRoute(answer_sparql, frozenset({"GET", "HEAD", "POST"}), prefix=False)
+
+    async def run_named_query(request: Request, name: str) -> Response:
+        # By name in the build being served: a reload may have changed the query's text or added queries.
+        named = publication.queries.get(name)
+        if named is None:
+            return _missing(request, settings.public_base)
+        values = {k: v for k, v in request.query_params.items() if k != "format"}
+        try:
+            query = named.bind(values)
+        except ParameterError as problem:
+            return error(400, str(problem))
+        return await publication.answer(request, query, request.query_params.getlist("format"))
+
     for named in publication.queries.values():
-        _add_named_query_route(app, publication, named)
+        _add_named_query_route(app, named, run_named_query)
+    hot["queries"] = HotRoute(run_named_query, frozenset({"GET"}), prefix=True)
 
     for prefix in dereference.DEREFERENCEABLE:
-        _add_dereferencing_route(app, publication, prefix)
+        hot[prefix] = HotRoute(_dereferencing(publication, prefix), frozenset({"GET", "HEAD"}), prefix=True)
+        _add_dereferencing_route(app, hot[prefix].endpoint, prefix)
 
     from .site_routes import add_site_routes
 
@@ -307,9 +329,7 @@ def create_app(settings: Settings, reloader_of: Callable[[Publication], Reloader
     @app.exception_handler(StarletteHTTPException)
     async def http_problem(request: Request, problem: StarletteHTTPException) -> Response:
         if problem.status_code == 404:
-            depends_on(request, "Accept")
-            media = choose(request.headers.get("accept"), ("text/plain", "text/html"))
-            return not_found(request, settings.public_base, media)
+            return _missing(request, settings.public_base)
         response = error(problem.status_code, str(problem.detail))
         response.headers.update(problem.headers or {})
         return response
@@ -332,13 +352,21 @@ def create_app(settings: Settings, reloader_of: Callable[[Publication], Reloader
     return app
 
 
-def _add_dereferencing_route(app: FastAPI, publication: Publication, prefix: str) -> None:
+def _missing(request: Request, base: str) -> Response:
+    """The 404 of the site: a page for browsers, plain text for everything else."""
+    depends_on(request, "Accept")
+    return not_found(request, base, choose(request.headers.get("accept"), ("text/plain", "text/html")))
+
+
+def _dereferencing(publication: Publication, prefix: str) -> Endpoint:
     async def dereference_resource(request: Request, path: str) -> Response:
         return await dereference.describe(request, publication, prefix, path)
 
-    app.add_api_route(
-        f"/{prefix}/{{path:path}}", dereference_resource, methods=["GET", "HEAD"], include_in_schema=False
-    )
+    return dereference_resource
+
+
+def _add_dereferencing_route(app: FastAPI, endpoint: Endpoint, prefix: str) -> None:
+    app.add_api_route(f"/{prefix}/{{path:path}}", endpoint, methods=["GET", "HEAD"], include_in_schema=False)
 
 
 def _query_entry(query: NamedQuery, settings: Settings) -> dict:
@@ -354,14 +382,9 @@ def _query_entry(query: NamedQuery, settings: Settings) -> dict:
     }
 
 
-def _add_named_query_route(app: FastAPI, publication: Publication, named: NamedQuery) -> None:
+def _add_named_query_route(app: FastAPI, named: NamedQuery, endpoint: Endpoint) -> None:
     async def run_named_query(request: Request) -> Response:
-        values = {k: v for k, v in request.query_params.items() if k != "format"}
-        try:
-            query = named.bind(values)
-        except ParameterError as problem:
-            return error(400, str(problem))
-        return await publication.answer(request, query)
+        return await endpoint(request, named.name)
 
     parameters = [
         {

@@ -8,10 +8,12 @@ import logging
 from typing import Any
 
 from fastapi import FastAPI
+from starlette.middleware.errors import ServerErrorMiddleware
 from starlette.responses import RedirectResponse
 from starlette.routing import Match, Router
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .hot_routes import HotEndpoints, HotLane, HotRoute
 from .responses import SecurityHeaders
 
 log = logging.getLogger("ikg.http")
@@ -99,7 +101,16 @@ class ServiceApp(FastAPI):
     def __init__(self, **options: Any) -> None:
         super().__init__(redirect_slashes=False, **options)
         self.router.default = slash_redirect(self.router)
+        self.hot_routes: dict[str, HotRoute] = {}
 
     def build_middleware_stack(self) -> ASGIApp:
         # HEAD outermost: the layers below, Vary included, see the GET they answer.
-        return HeadLikeGet(SecurityHeaders(FaultLog(super().build_middleware_stack())), self.router)
+        framework = HeadLikeGet(SecurityHeaders(FaultLog(super().build_middleware_stack())), self.router)
+        if not self.hot_routes:
+            return framework
+        handler = self.exception_handlers.get(Exception) or self.exception_handlers.get(500)
+        short: ASGIApp = HotEndpoints(self.hot_routes)
+        for cls, args, kwargs in reversed(self.user_middleware):
+            short = cls(short, *args, **kwargs)
+        short = SecurityHeaders(FaultLog(ServerErrorMiddleware(short, handler=handler)))
+        return HotLane(short, framework, self.hot_routes)

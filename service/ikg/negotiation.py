@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -48,6 +49,22 @@ def choose(header: str | None, offers: Sequence[str]) -> str | None:
 
     A type's quality is that of the most specific range matching it (RFC 9110, 12.5.1); q=0 refuses it.
     """
+    if header is not None and len(header) > _REMEMBERED_HEADER:
+        return _choose(header, tuple(offers))
+    return _remembered_choice(header, tuple(offers))
+
+
+# Clients send a handful of Accept headers over and over; the choice for each costs more than a request's
+# routing. Only short headers are remembered, so that the memory stays small whatever a client sends.
+_REMEMBERED_HEADER = 256
+
+
+@functools.lru_cache(maxsize=1024)
+def _remembered_choice(header: str | None, offers: tuple[str, ...]) -> str | None:
+    return _choose(header, offers)
+
+
+def _choose(header: str | None, offers: Sequence[str]) -> str | None:
     ranges = parse_accept(header)
     best: tuple[float, int, int] | None = None
     chosen = None

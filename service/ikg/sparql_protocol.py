@@ -29,6 +29,7 @@ class SparqlRequest:
     named_graphs: tuple[str, ...] | None
     # ikg's dataset preset: "sourced" reads the sourced graphs alone (their union as default graph).
     evidence: str | None = None
+    formats: tuple[str, ...] = ()  # the format= parameters, which name the result format instead of Accept
 
 
 def _decode_pairs(raw: bytes, where: str) -> list[tuple[str, str]]:
@@ -72,7 +73,13 @@ async def read(request: Request) -> SparqlRequest:
     default = values.get("default-graph-uri")
     named = values.get("named-graph-uri")
     evidence = _evidence(values.get("evidence"), bool(default or named))
-    return SparqlRequest(query, tuple(default) if default else None, tuple(named) if named else None, evidence)
+    return SparqlRequest(
+        query,
+        tuple(default) if default else None,
+        tuple(named) if named else None,
+        evidence,
+        tuple(values.get("format", ())),
+    )
 
 
 def _evidence(given: list[str] | None, has_dataset: bool) -> str | None:
