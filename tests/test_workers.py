@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import socket
+import subprocess
 import threading
 import time
 from collections import Counter
@@ -249,3 +250,22 @@ def test_a_snapshot_is_the_build_linked_and_outlives_the_swap_of_dist(tmp_path: 
     assert manifest_identity(dist) not in (identity, None)
     assert (snapshot / "manifest.json").read_text() == "eins"
     assert (snapshot / "descriptions" / "a.ttl").read_text() == "<a> <b> 'eins' ."
+
+
+def test_starting_a_server_removes_the_snapshots_of_ended_processes_only(tmp_path: Path) -> None:
+    # Two servers on one dist/ (a restart while the old one drains): the new one must not pull the build
+    # from under the processes of the old one.
+    from ikg.following import remove_leftovers
+
+    ended = subprocess.Popen(["true"])
+    ended.wait()
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    live = tmp_path / f".dist.process-{os.getpid()}-1"
+    gone = tmp_path / f".dist.process-{ended.pid}-1"
+    for snapshot in (live, gone):
+        snapshot.mkdir()
+        (snapshot / "manifest.json").write_text("{}")
+    remove_leftovers(dist)
+    assert live.exists()
+    assert not gone.exists()

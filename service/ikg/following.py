@@ -99,9 +99,24 @@ def snapshot_when_settled(dist: Path, attempts: int = 20) -> tuple[Path, Identit
 def remove_leftovers(dist: Path) -> None:
     """Snapshots, requests and the shared log of serving processes that have ended."""
     for leftover in dist.parent.glob(f".{dist.name}.process-*"):
-        shutil.rmtree(leftover, ignore_errors=True)
+        if not _owner_alive(leftover):  # another server on the same dist/ keeps serving from its snapshots
+            shutil.rmtree(leftover, ignore_errors=True)
     for leftover in (*_requests(dist), shared_log_path(dist)):
         leftover.unlink(missing_ok=True)
+
+
+def _owner_alive(snapshot: Path) -> bool:
+    """Whether the process named in the snapshot's name (.dist.process-PID-N) is still running."""
+    pid = snapshot.name.rsplit("-", 2)[-2]
+    if not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # running, as another user
+    return True
 
 
 def per_process_workers(processes: int) -> int:
