@@ -47,3 +47,11 @@ def test_a_client_leaving_as_a_worker_comes_free_leaves_the_worker_in_the_pool(t
     idle, body = asyncio.run(scenario())
     assert idle == 1, "the worker is back among the idle ones"
     assert b"true" in body, "and the next client is answered by it"
+
+
+def test_a_job_tells_its_worker_whether_the_query_names_its_dataset() -> None:
+    # The serving process has read the text; the worker takes its word instead of reading it again.
+    sent = QueryJob("SELECT * FROM <http://example.org/g> WHERE { ?s ?p ?o }", "text/csv")
+    received = QueryJob.from_message(sent.to_message())
+    assert received.names_dataset is True
+    assert QueryJob.from_message(QueryJob("ASK {}", "text/csv").to_message()).names_dataset is False

@@ -36,7 +36,7 @@ from .evidence import REIFIED_STATEMENTS, MarkedIndex
 from .oxigraph_types import as_input, as_output
 from .problems import printable
 from .query_workers import QueryJob, QueryOutcome
-from .sparql_text import has_dataset_clause, shape
+from .sparql_text import shape
 from .store_marker import BuildMark
 
 CANONICAL_TABLE = "application/sparql-results+json"
@@ -279,7 +279,7 @@ class ExternalStore:
         extra: tuple[tuple[str, str], ...] | None = None,
     ) -> AbstractAsyncContextManager[aiohttp.ClientResponse]:
         fields: list[tuple[str, str]] = [("query", job.query)]
-        plain = job.default_graphs is None and job.named_graphs is None and not has_dataset_clause(job.query)
+        plain = job.default_graphs is None and job.named_graphs is None and not job.reads_dataset_clause()
         default: tuple[str, ...]
         named: tuple[str, ...]
         if not state_dataset or (plain and self.union_default_graph):

@@ -25,16 +25,24 @@ class QueryJob:
     named_graphs: tuple[str, ...] | None = None
     max_bytes: int = 50_000_000
     client: str = ""  # the asking client's address; one whose query overran the quick lane stays out of it
+    # Whether the query names its own dataset (FROM); None: read it from the text when it is needed.
+    names_dataset: bool | None = None
 
     # Between processes a job and an outcome travel as pickled tuples: a dataclass pickles through copyreg
     # at several times the cost, which a lookup's round trip would pay twice.
     def to_message(self) -> bytes:
-        """What a worker needs of the job, as one message."""
-        return pickle.dumps((self.query, self.media_type, self.default_graphs, self.named_graphs, self.max_bytes))
+        """What a worker needs of the job, as one message. Whether the query names its dataset goes with it:
+        the serving process has read the text already, and reading it again costs the worker more than the
+        engine spends on a lookup."""
+        fields = (self.query, self.media_type, self.default_graphs, self.named_graphs, self.max_bytes)
+        return pickle.dumps((*fields, "", self.reads_dataset_clause()))
 
     @classmethod
     def from_message(cls, message: bytes) -> QueryJob:
         return cls(*pickle.loads(message))  # noqa: S301  # from the serving process that started this worker
+
+    def reads_dataset_clause(self) -> bool:
+        return has_dataset_clause(self.query) if self.names_dataset is None else self.names_dataset
 
 
 @dataclass(frozen=True)
@@ -91,7 +99,7 @@ def execute(store: ox.Store, job: QueryJob, marked: MarkedIndex | None = None) -
     dataset: dict[str, object] = {}
     if job.default_graphs is None and job.named_graphs is None:
         # The default graph is the union of all graphs, unless the query names its own with FROM.
-        dataset["use_default_graph_as_union"] = not has_dataset_clause(job.query)
+        dataset["use_default_graph_as_union"] = not job.reads_dataset_clause()
     else:
         # The protocol's dataset replaces FROM and FROM NAMED; a graph the store lacks is simply empty.
         dataset["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs or ()] or ox.DefaultGraph()
