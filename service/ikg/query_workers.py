@@ -167,22 +167,31 @@ class QueryWorkers:
         except asyncio.CancelledError:
             # The client went away while it waited. A wait that was handed a worker in that same instant holds
             # it: put back, or the pool would shrink by one worker with every such client until none is left.
-            for worker in await self._ended(waits):
-                self._place(worker, worker.lane)
+            self._place_all(await self._ended(waits))
             raise
         got = await self._ended(waits)
         for extra in got[1:]:  # both lanes answered at once: the general worker is kept, the other goes back
             self._place(extra, extra.lane)
         return got[0] if got else None
 
-    @staticmethod
-    async def _ended(waits: list[asyncio.Task[_Worker]]) -> list[_Worker]:
-        """The workers the waits were handed, once every wait has ended."""
+    async def _ended(self, waits: list[asyncio.Task[_Worker]]) -> list[_Worker]:
+        """The workers the waits were handed, once every wait has ended.
+
+        The waits end shielded, but the client may hang up while they do: the workers they were handed then
+        go back to their lanes as soon as the last one has ended (each such client took a worker with it)."""
         for wait in waits:
             wait.cancel()
-        # Shielded: a second cancellation of the client must not stop the waits from ending first.
-        await asyncio.shield(asyncio.gather(*waits, return_exceptions=True))
-        return [w.result() for w in waits if not w.cancelled() and w.exception() is None]
+        ending = asyncio.gather(*waits, return_exceptions=True)
+        try:
+            await asyncio.shield(ending)
+        except asyncio.CancelledError:
+            ending.add_done_callback(lambda _: self._place_all(_handed(waits)))
+            raise
+        return _handed(waits)
+
+    def _place_all(self, workers: list[_Worker]) -> None:
+        for worker in workers:
+            self._place(worker, worker.lane)
 
     async def _attempt(self, worker: _Worker, job: QueryJob, limit: float) -> QueryOutcome | None:
         """The worker's outcome, or None when the query ran past `limit` and its worker was replaced."""
@@ -332,6 +341,11 @@ class QueryWorkers:
         for worker in list(self._all):
             worker.kill()
         self._all.clear()
+
+
+def _handed(waits: list[asyncio.Task[_Worker]]) -> list[_Worker]:
+    """The workers that ended waits were handed."""
+    return [w.result() for w in waits if not w.cancelled() and w.exception() is None]
 
 
 class _Worker:
