@@ -294,8 +294,8 @@ def prepared(server: Server, workload: str, note: Callable[[str], None]) -> Serv
     if server.fresh and workload != "repeated":
         server.restart()
     elif not server.answers():
-        # Seen on ikg: after clients hung up on queries in flight (a run cut at its cap), it answered no
-        # query again. That is reported, and the server started afresh.
+        # Seen on ikg until a worker leak was fixed: after clients hung up on queries in flight (a run cut
+        # at its cap), it answered no query again. Kept as a guard: it is reported, and the server restarted.
         note(f"{server.name}: no answer to a query before a {workload} run; restarted")
         server.restart()
     return server

@@ -91,6 +91,8 @@ def requested_format(form: str, values: list[str]) -> str | None:
 
     ValueError when values were given and none of them fits this form of query.
     """
+    if not values:
+        return None  # nearly every request: the Accept header chooses
     names = _names(form)
     for value in values:
         if value.strip().lower() in names:
