@@ -298,6 +298,7 @@ def distinct_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--workloads", nargs="+", default=["mixed", "lookups", "crawler", "repeated"], help="lists to time"
     )
+    group.add_argument("--passes", type=int, default=1, help="times the crawler goes through its list (default: 1)")
     group.add_argument("--serve-args", default="", help='more options for both ikg servers, e.g. "--workers 2"')
     group.add_argument("--json", type=Path, default=None, help="where to write the results (default: results/)")
 

@@ -121,3 +121,16 @@ def test_a_peer_gets_the_description_ikg_dereferences(
         bound = answer(store, named["resource-description"].bind({"resource": iri}))
         assert bound
         assert answer(store, peer_query(entry)) == bound
+
+
+def test_the_crawler_goes_through_its_list_as_often_as_asked(store: ox.Store, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import distinct
+
+    dump = tmp_path / "ikg.nq.gz"
+    dump.write_bytes(gzip.compress(store.dump(format=ox.RdfFormat.N_QUADS)))
+
+    def crawler(passes: int) -> list[workloads.Entry]:
+        plan = distinct.Plan(rounds=1, cap=1, share=1, repeats=1, crawl=None, passes=passes)
+        return distinct.build_lists(dump, plan, ("crawler",))["crawler"]
+
+    assert crawler(3) == crawler(1) * 3
