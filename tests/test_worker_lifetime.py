@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import subprocess
 import threading
 import time
 from pathlib import Path
@@ -58,3 +59,21 @@ def test_workers_busy_with_a_query_end_when_the_server_is_killed(tmp_path: Path)
         while any(alive(pid) for pid in workers):
             assert time.monotonic() < deadline, "query workers outlived the server"
             time.sleep(0.1)
+
+
+def test_a_worker_whose_server_ended_before_it_started_ends_at_once(tmp_path: Path) -> None:
+    # Its server gone before the kernel could be asked to end it with the server: the worker finds itself
+    # adopted by a subreaper (or init) and ends, instead of loading the store and waiting for jobs forever.
+    import multiprocessing
+
+    from ikg.query_workers import _serve
+
+    context = multiprocessing.get_context("spawn")
+    parent_end, child_end = context.Pipe()
+    ended = subprocess.Popen(["true"])
+    ended.wait()
+    worker = context.Process(target=_serve, args=(child_end, str(tmp_path / "no-dump.nq.gz"), 0, ended.pid))
+    worker.start()
+    worker.join(timeout=60)
+    assert worker.exitcode == 0
+    assert not parent_end.poll(), "it never said it was ready"

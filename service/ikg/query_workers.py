@@ -290,7 +290,9 @@ class QueryWorkers:
 
     async def _spawn(self) -> _Worker:
         parent, child = self._context.Pipe()
-        process = self._context.Process(target=_serve, args=(child, str(self.dump), self.limits.memory_mb), daemon=True)
+        process = self._context.Process(
+            target=_serve, args=(child, str(self.dump), self.limits.memory_mb, os.getpid()), daemon=True
+        )
         process.start()
         child.close()
         worker = _Worker(process, parent)
@@ -411,19 +413,21 @@ class _Worker:
 # --- inside the worker process ------------------------------------------------------------------------
 
 
-def _end_with_parent() -> None:
+def _end_with_parent(parent: int) -> None:
     """Asks Linux to kill this worker when the server process ends, however it ends: a worker busy with a
     cross product would otherwise run on for hours as an orphan after a crash or a kill -9 of the server."""
     if sys.platform != "linux":
         return
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    if os.getppid() == 1:  # the server ended before the request took effect
+    # The server ended before the request took effect. Compared with the server's own pid, not with 1: an
+    # orphan goes to the nearest subreaper (a container's init, a service manager), which is seldom pid 1.
+    if os.getppid() != parent:
         os._exit(0)
 
 
-def _serve(conn: multiprocessing.connection.Connection, dump: str, memory_mb: int) -> None:
-    _end_with_parent()
+def _serve(conn: multiprocessing.connection.Connection, dump: str, memory_mb: int, parent: int) -> None:
+    _end_with_parent(parent)
     store, marked = load_dump(Path(dump))
     _limit_memory(memory_mb)
     conn.send_bytes(READY)
