@@ -6,6 +6,7 @@ import gzip
 import hashlib
 import json
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -234,3 +235,16 @@ def test_allow_shrink_lets_a_smaller_build_in(project: Path) -> None:
     result = run_ikg("build", "--root", str(project), "--dist", str(dist), "--allow-shrink")
     assert result.returncode == 0, result.stdout + result.stderr
     assert _manifest(dist)["statistics"]["domain"]["measures"] == 0
+
+
+def test_a_build_removes_what_killed_builds_left_and_keeps_what_running_ones_use(project: Path) -> None:
+    ended = subprocess.Popen(["true"])
+    ended.wait()
+    left = [project / f".dist.{kind}-{ended.pid}-x" for kind in ("building", "sorting", "retired")]
+    running = project / f".dist.sorting-{os.getpid()}-x"  # a build of this process, under way
+    for folder in (*left, running):
+        folder.mkdir()
+        (folder / "graph.nq").write_text("", encoding="utf-8")
+    assert run_ikg("build", "--root", str(project), "--dist", str(project / "dist")).returncode == 0
+    assert not any(folder.exists() for folder in left)
+    assert running.exists()

@@ -29,6 +29,7 @@ from .catalogue import PREFIXES as CATALOGUE_PREFIXES
 from .catalogue import PROFILES, CatalogueInput, Edition, build_catalogue
 from .iris import CANONICAL_BASE, BaseRewriter, normalise_base
 from .last_changed import last_changed
+from .leftovers import RETIRED, SCRATCH, STAGING, own_prefix, remove_abandoned
 from .materialise import materialise
 from .namespaces import prefixes
 from .oxigraph_types import serialized
@@ -104,7 +105,9 @@ def build(
     marked = {rewriter.iri(g.value) for g in evidence.marked_graphs(store)}
     stats = _rewrite_keys(statistics.compute(store), rewriter)
     dist.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{dist.name}.building-", dir=dist.parent))
+    for kind in (STAGING, SCRATCH, RETIRED):
+        remove_abandoned(dist, kind)
+    staging = Path(tempfile.mkdtemp(prefix=own_prefix(dist, STAGING), dir=dist.parent))
     staging.chmod(0o755)  # mkdtemp makes it private; the dumps are for everyone to read
     try:
         namespaces = prefixes(rewriter.target_base)
@@ -167,7 +170,7 @@ def _write_turtle(path: Path, triples: list[ox.Triple], namespaces: dict[str, st
 def _scratch(dist: Path) -> Iterator[Path]:
     """A private folder next to `dist` for the sorted graph the dumps are read from (as large as the N-Quads
     dump unpacked): on the disk that takes the build anyway, not in a /tmp that may live in memory."""
-    with tempfile.TemporaryDirectory(prefix=f".{dist.name}.sorting-", dir=dist.parent) as folder:
+    with tempfile.TemporaryDirectory(prefix=own_prefix(dist, SCRATCH), dir=dist.parent) as folder:
         yield Path(folder)
 
 
@@ -181,7 +184,7 @@ def _swap_in(staging: Path, dist: Path) -> None:
     """The old dist/ is moved aside only once the new one is complete, and removed only after the swap."""
     retired = None
     if dist.exists():
-        retired = dist.with_name(f".{dist.name}.retired-{os.getpid()}")
+        retired = dist.with_name(f"{own_prefix(dist, RETIRED)}0")
         os.replace(dist, retired)
     os.replace(staging, dist)
     if retired is not None:

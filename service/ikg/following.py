@@ -25,6 +25,7 @@ from pathlib import Path
 
 from .backends import QueryBackend
 from .build import MANIFEST, read_manifest
+from .leftovers import SNAPSHOT, own_prefix, remove_abandoned
 from .published import Published
 from .reload import (
     Reloader,
@@ -59,7 +60,7 @@ def take_snapshot(dist: Path) -> tuple[Path, Identity]:
     """This process's own copy of the build in `dist` (hard links; a copy where the file system has none),
     and the identity of the manifest it holds. Raises OSError when the build it began on was removed meanwhile
     (two swaps in quick succession): the caller tries again."""
-    snapshot = dist.with_name(f".{dist.name}.process-{os.getpid()}-{next(_numbers)}")
+    snapshot = dist.with_name(f"{own_prefix(dist, SNAPSHOT)}{next(_numbers)}")
     source = os.open(dist, os.O_RDONLY | os.O_DIRECTORY)
     try:
         found = os.stat(MANIFEST, dir_fd=source)
@@ -98,25 +99,9 @@ def snapshot_when_settled(dist: Path, attempts: int = 20) -> tuple[Path, Identit
 
 def remove_leftovers(dist: Path) -> None:
     """Snapshots, requests and the shared log of serving processes that have ended."""
-    for leftover in dist.parent.glob(f".{dist.name}.process-*"):
-        if not _owner_alive(leftover):  # another server on the same dist/ keeps serving from its snapshots
-            shutil.rmtree(leftover, ignore_errors=True)
+    remove_abandoned(dist, SNAPSHOT)  # another server on the same dist/ keeps serving from its snapshots
     for leftover in (*_requests(dist), shared_log_path(dist)):
         leftover.unlink(missing_ok=True)
-
-
-def _owner_alive(snapshot: Path) -> bool:
-    """Whether the process named in the snapshot's name (.dist.process-PID-N) is still running."""
-    pid = snapshot.name.rsplit("-", 2)[-2]
-    if not pid.isdigit():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # running, as another user
-    return True
 
 
 def per_process_workers(processes: int) -> int:

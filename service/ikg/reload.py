@@ -27,6 +27,7 @@ from pathlib import Path
 
 from . import shrinking
 from .backends import QueryBackend, backend_for, store_endpoints
+from .leftovers import RETIRED, own_prefix
 from .publish import publish
 from .published import Published
 from .query_workers import QueryJob, QueryWorkers
@@ -305,7 +306,7 @@ async def ready_backend(settings: Settings, folder: Path) -> QueryBackend:
 
 def swap_folders(staging: Path, dist: Path) -> Path:
     """`staging` becomes `dist`; returns where the old `dist` went (to be removed once nothing reads it)."""
-    retired = dist.with_name(f".{dist.name}.retired-{os.getpid()}-{time.monotonic_ns()}")
+    retired = dist.with_name(f"{own_prefix(dist, RETIRED)}{time.monotonic_ns()}")
     os.replace(dist, retired)
     os.replace(staging, dist)
     return retired
