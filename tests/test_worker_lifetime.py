@@ -61,6 +61,22 @@ def test_workers_busy_with_a_query_end_when_the_server_is_killed(tmp_path: Path)
             time.sleep(0.1)
 
 
+def test_the_helper_reading_long_queries_ends_when_the_server_is_killed(tmp_path: Path) -> None:
+    with serving(tmp_path) as server:
+        before = children_of(server.process.pid)
+        # Longer than what is read in place: the text goes to the helper process, which stays for the next one.
+        long_query = "ASK {}\n" + "# a long comment\n" * 400
+        assert httpx.post(server.endpoint, data={"query": long_query}, timeout=60).status_code == 200
+        helpers = children_of(server.process.pid) - before
+        assert helpers, "the long query started no helper"
+        os.kill(server.process.pid, signal.SIGKILL)
+        server.process.wait()
+        deadline = time.monotonic() + 60
+        while any(alive(pid) for pid in helpers):
+            assert time.monotonic() < deadline, "the helper outlived the server"
+            time.sleep(0.1)
+
+
 def test_a_worker_whose_server_ended_before_it_started_ends_at_once(tmp_path: Path) -> None:
     # Its server gone before the kernel could be asked to end it with the server: the worker finds itself
     # adopted by a subreaper (or init) and ends, instead of loading the store and waiting for jobs forever.

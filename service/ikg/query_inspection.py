@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
+from .process_lifetime import end_with_parent
 from .sparql_protocol import ProtocolError
 from .sparql_text import MAX_QUERY_CHARS, QueryShape, analyse, remember, remembered, shape
 
@@ -25,7 +27,12 @@ _pool: ProcessPoolExecutor | None = None
 def _helper() -> ProcessPoolExecutor:
     global _pool
     if _pool is None:
-        _pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        _pool = ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=end_with_parent,
+            initargs=(os.getpid(),),
+        )
     return _pool
 
 

@@ -22,19 +22,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import ctypes
 import multiprocessing
 import multiprocessing.connection
 import os
 import resource
 import signal
-import sys
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
 from .inline_lane import InlineLane
+from .process_lifetime import end_with_parent
 from .query_jobs import QueryJob, QueryOutcome, execute, load_dump
 from .settings import Settings
 
@@ -44,7 +43,6 @@ MEMORY_EXIT = 75  # a worker whose Python code ran out of memory exits with this
 # How long a client whose query overran the quick lane stays out of it: an attacker sending distinct heavy
 # queries costs the lane one overrun a minute, not one per query.
 QUICK_LANE_BAR = 60.0
-PR_SET_PDEATHSIG = 1  # prctl(2)
 HEAVY_REMEMBERED = 1024  # query texts known to overrun the quick lane
 READY = b"ready"  # a worker's first message: its store is loaded
 
@@ -413,21 +411,8 @@ class _Worker:
 # --- inside the worker process ------------------------------------------------------------------------
 
 
-def _end_with_parent(parent: int) -> None:
-    """Asks Linux to kill this worker when the server process ends, however it ends: a worker busy with a
-    cross product would otherwise run on for hours as an orphan after a crash or a kill -9 of the server."""
-    if sys.platform != "linux":
-        return
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    # The server ended before the request took effect. Compared with the server's own pid, not with 1: an
-    # orphan goes to the nearest subreaper (a container's init, a service manager), which is seldom pid 1.
-    if os.getppid() != parent:
-        os._exit(0)
-
-
 def _serve(conn: multiprocessing.connection.Connection, dump: str, memory_mb: int, parent: int) -> None:
-    _end_with_parent(parent)
+    end_with_parent(parent)
     store, marked = load_dump(Path(dump))
     _limit_memory(memory_mb)
     conn.send_bytes(READY)
