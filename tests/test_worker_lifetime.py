@@ -43,6 +43,16 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
+def kill_and_see_them_end(server: subprocess.Popen[bytes], children: set[int]) -> None:
+    """Kills the server with SIGKILL; fails unless every one of `children` has ended within a minute."""
+    os.kill(server.pid, signal.SIGKILL)
+    server.wait()
+    deadline = time.monotonic() + 60
+    while any(alive(pid) for pid in children):
+        assert time.monotonic() < deadline, f"{children} outlived the server"
+        time.sleep(0.1)
+
+
 def test_workers_busy_with_a_query_end_when_the_server_is_killed(tmp_path: Path) -> None:
     with serving(tmp_path, "--query-workers", "2", "--query-timeout", "600") as server:
         heavy = threading.Thread(target=send_and_lose_the_answer, args=(server.endpoint,), daemon=True)
@@ -53,12 +63,7 @@ def test_workers_busy_with_a_query_end_when_the_server_is_killed(tmp_path: Path)
             time.sleep(0.1)
         workers = children_of(server.process.pid)
         assert workers
-        os.kill(server.process.pid, signal.SIGKILL)
-        server.process.wait()
-        deadline = time.monotonic() + 60
-        while any(alive(pid) for pid in workers):
-            assert time.monotonic() < deadline, "query workers outlived the server"
-            time.sleep(0.1)
+        kill_and_see_them_end(server.process, workers)
 
 
 def test_the_helper_reading_long_queries_ends_when_the_server_is_killed(tmp_path: Path) -> None:
@@ -69,12 +74,7 @@ def test_the_helper_reading_long_queries_ends_when_the_server_is_killed(tmp_path
         assert httpx.post(server.endpoint, data={"query": long_query}, timeout=60).status_code == 200
         helpers = children_of(server.process.pid) - before
         assert helpers, "the long query started no helper"
-        os.kill(server.process.pid, signal.SIGKILL)
-        server.process.wait()
-        deadline = time.monotonic() + 60
-        while any(alive(pid) for pid in helpers):
-            assert time.monotonic() < deadline, "the helper outlived the server"
-            time.sleep(0.1)
+        kill_and_see_them_end(server.process, helpers)
 
 
 def test_a_worker_whose_server_ended_before_it_started_ends_at_once(tmp_path: Path) -> None:
