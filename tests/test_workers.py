@@ -269,3 +269,16 @@ def test_starting_a_server_removes_the_snapshots_of_ended_processes_only(tmp_pat
     remove_leftovers(dist)
     assert live.exists()
     assert not gone.exists()
+
+
+def test_every_process_in_front_of_an_external_store_gives_the_same_answer(tmp_path: Path) -> None:
+    from server import serving_external
+
+    project = copy_project(tmp_path / "project")
+    with serving_external(tmp_path, project, "--workers", str(PROCESSES)) as (store, server):
+        assert len(_servers(server)) == PROCESSES
+        answers = _answers_by_process(server, LOOKUP)
+        health = _answers_by_process(server, "health")
+    assert {status for status, _headers, _body in answers.values()} == {200}
+    assert len({body for _status, _headers, body in answers.values()}) == 1
+    assert {json.loads(body)["store"] for _s, _h, body in health.values()} == {store.query}
