@@ -49,9 +49,6 @@ def match(routes: dict[str, HotRoute], scope: Scope) -> tuple[HotRoute, str] | N
 class HotEndpoints:
     """The innermost ASGI app of the short path: calls the endpoint the lane matched."""
 
-    def __init__(self, routes: dict[str, HotRoute]) -> None:
-        self.routes = routes
-
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         route, rest = scope[_MATCH]
         response = await route.endpoint(Request(scope, receive, send), rest)

@@ -109,7 +109,7 @@ class ServiceApp(FastAPI):
         if not self.hot_routes:
             return framework
         handler = self.exception_handlers.get(Exception) or self.exception_handlers.get(500)
-        short: ASGIApp = HotEndpoints(self.hot_routes)
+        short: ASGIApp = HotEndpoints()
         for cls, args, kwargs in reversed(self.user_middleware):
             short = cls(short, *args, **kwargs)
         short = SecurityHeaders(FaultLog(ServerErrorMiddleware(short, handler=handler)))

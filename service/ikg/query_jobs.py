@@ -35,11 +35,12 @@ class QueryJob:
         the serving process has read the text already, and reading it again costs the worker more than the
         engine spends on a lookup."""
         fields = (self.query, self.media_type, self.default_graphs, self.named_graphs, self.max_bytes)
-        return pickle.dumps((*fields, "", self.reads_dataset_clause()))
+        return pickle.dumps((*fields, self.reads_dataset_clause()))
 
     @classmethod
     def from_message(cls, message: bytes) -> QueryJob:
-        return cls(*pickle.loads(message))  # noqa: S301  # from the serving process that started this worker
+        query, media_type, default, named, max_bytes, names_dataset = pickle.loads(message)  # noqa: S301  # ours
+        return cls(query, media_type, default, named, max_bytes, names_dataset=names_dataset)
 
     def reads_dataset_clause(self) -> bool:
         return has_dataset_clause(self.query) if self.names_dataset is None else self.names_dataset
