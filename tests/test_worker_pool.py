@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from ikg.query_workers import QueryJob, QueryWorkers, WorkerLimits
+from ikg.query_interface import QueryJob
+from ikg.query_workers import QueryWorkers, WorkerLimits
 
 JOB = QueryJob("ASK { ?s ?p ?o }", "application/sparql-results+json")
 

@@ -1,29 +1,20 @@
-"""Where queries are answered: the embedded store in worker processes (default) or an external SPARQL store.
-
-Both take a QueryJob and give a QueryOutcome; nothing above this interface knows which one it talks to.
+"""Which query backend the settings name: the embedded store in worker processes (default) or external
+SPARQL stores. Both implement `query_interface.QueryBackend`; nothing above it knows which one it talks to.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from .build import read_manifest
-from .query_workers import QueryJob, QueryOutcome, QueryWorkers, WorkerLimits
+from .query_interface import QueryBackend
+from .query_workers import QueryWorkers, WorkerLimits
 from .settings import Settings
 
 if TYPE_CHECKING:
     from .external_store import StoreEndpoints
     from .store_replicas import ReplicatedStore
-
-
-class QueryBackend(Protocol):
-    async def start(self) -> None: ...
-    async def run(self, job: QueryJob) -> QueryOutcome: ...
-    async def check(self) -> bool: ...
-    def alive(self) -> int: ...
-    async def retire(self) -> None: ...
-    async def close(self) -> None: ...
 
 
 def backend_for(settings: Settings, dist: Path) -> QueryBackend:

@@ -15,8 +15,10 @@ from starlette.responses import Response
 from .catalogue import PROFILES
 from .negotiation import choose
 from .oxigraph_types import select
+from .publication import Publication
 from .rdf_document import RdfDocument
-from .responses import body_response, error, not_found, page_language, render_page
+from .request_errors import InvalidRequestError, NotAcceptableError, NotFoundError
+from .responses import body_response, page_language, render_page
 
 VARIANTS = {
     "rdf": "application/rdf+xml",
@@ -84,17 +86,17 @@ ORDER BY ?dataset ?title
 """
 
 
-def add_catalogue_routes(app: FastAPI, publication) -> None:  # type: ignore[no-untyped-def]
+def add_catalogue_routes(app: FastAPI, publication: Publication) -> None:
     base = publication.settings.public_base
 
     async def catalogue(request: Request, suffix: str | None = None) -> Response:
         current = publication.current  # one build for the whole answer, even if a reload comes in between
         profile = request.query_params.get("profile", "dcat-ap-de-3.0")
         if profile not in current.catalogues:
-            return error(400, f"unknown profile {profile!r}; offered: {', '.join(PROFILES)}")
+            raise InvalidRequestError(f"unknown profile {profile!r}; offered: {', '.join(PROFILES)}")
         media = _media(request, suffix, CATALOGUE_OFFERS)
         if media is None:
-            return error(406, f"the catalogue is offered as {', '.join(CATALOGUE_OFFERS)}")
+            raise NotAcceptableError(f"the catalogue is offered as {', '.join(CATALOGUE_OFFERS)}")
         if media == "text/html":
             return _catalogue_page(request, base, current.catalogue_store)
         return _rdf(request, current.catalogues[profile], media, f"{base}catalog", suffix)
@@ -102,7 +104,7 @@ def add_catalogue_routes(app: FastAPI, publication) -> None:  # type: ignore[no-
     async def void_description(request: Request, suffix: str | None = None) -> Response:
         media = _media(request, suffix, VOID_OFFERS)
         if media is None:
-            return error(406, f"the VoID description is offered as {', '.join(VOID_OFFERS)}")
+            raise NotAcceptableError(f"the VoID description is offered as {', '.join(VOID_OFFERS)}")
         if media == "text/html":
             # People get the same document as Turtle shown as text, the machine-readable form itself.
             media = "text/turtle"
@@ -110,12 +112,12 @@ def add_catalogue_routes(app: FastAPI, publication) -> None:  # type: ignore[no-
 
     async def catalogue_variant(request: Request, suffix: str) -> Response:
         if suffix not in VARIANTS:
-            return not_found(request, base, choose(request.headers.get("accept"), ("text/plain", "text/html")))
+            raise NotFoundError()
         return await catalogue(request, suffix)
 
     async def void_variant(request: Request, suffix: str) -> Response:
         if suffix not in VARIANTS or suffix == "html":
-            return not_found(request, base, choose(request.headers.get("accept"), ("text/plain", "text/html")))
+            raise NotFoundError()
         return await void_description(request, suffix)
 
     app.add_api_route("/catalog", catalogue, methods=["GET", "HEAD"], include_in_schema=False)

@@ -12,6 +12,7 @@ from . import evidence_switch
 from .concept_view import link_names
 from .page_work import off_loop
 from .query_rows import Row, query_rows
+from .request_errors import InvalidRequestError
 
 QUERIES = ("report-editions", "compare-editions", "compare-goal-coverage")
 PROPERTIES = {
@@ -97,8 +98,8 @@ WORDS = {
 }
 
 
-class UnknownEditionError(ValueError):
-    pass
+class UnknownEditionError(InvalidRequestError):
+    """A report year the graph has no edition of."""
 
 
 @dataclass(frozen=True)
@@ -146,7 +147,7 @@ def _edition(editions: list[Row], year: str | None, default: Row) -> Row:
     raise UnknownEditionError(f"no report edition {year!r} in the graph; editions: {known}")
 
 
-async def build(  # type: ignore[no-untyped-def]
+async def build(
     publication, from_year: str | None, to_year: str | None, evidence: str = evidence_switch.ALL
 ) -> CompareView:
     """The comparison, over the sourced graphs alone if asked."""

@@ -334,7 +334,7 @@ class ConceptView:
         }
 
 
-async def build(  # type: ignore[no-untyped-def]
+async def build(
     publication, lang: str, evidence: str = evidence_switch.ALL, scope: str = measure_scope.ALL
 ) -> ConceptView:
     """Runs the view's named queries, over the sourced graphs alone and the current measures alone if asked,

@@ -16,17 +16,18 @@ from starlette.responses import Response
 
 from . import compare_view, concept_view, evidence_switch, indicators_view, measure_scope, over_time_view
 from .page_work import built, cached
-from .query_rows import QueryFailedError
-from .responses import error, page_format, page_language, render_page
+from .publication import Publication
+from .request_errors import InvalidRequestError, NotAcceptableError
+from .responses import page_format, page_language, render_page
 from .tables import csv_text
 
 OFFERS = ("text/html", "application/json", "text/csv")
-# Builds a view's model for a request and its evidence choice, with what its page needs besides; ValueError is
-# the client's mistake.
+# Builds a view's model for a request and its evidence choice, with what its page needs besides; raises
+# InvalidRequestError for a choice the view does not offer.
 Loader = Callable[[Request, str, str], Awaitable[tuple[Any, dict[str, Any]]]]
 
 
-def add_controlling_routes(app: FastAPI, publication) -> None:  # type: ignore[no-untyped-def]
+def add_controlling_routes(app: FastAPI, publication: Publication) -> None:
     async def load_concept(request: Request, lang: str, evidence: str) -> tuple[Any, dict[str, Any]]:
         scope = measure_scope.chosen(request.query_params)
         view = await concept_view.build(publication, lang, evidence, scope)
@@ -49,8 +50,8 @@ def add_controlling_routes(app: FastAPI, publication) -> None:  # type: ignore[n
     _add_view(app, publication, "/indicators", indicators_view, "indicators.html", load_indicators)
 
 
-def _add_view(  # type: ignore[no-untyped-def]
-    app: FastAPI, publication, path: str, module: ModuleType, template: str, load: Loader
+def _add_view(
+    app: FastAPI, publication: Publication, path: str, module: ModuleType, template: str, load: Loader
 ) -> None:
     """One view at `path`: the page, its JSON and its CSV tables, all from one model."""
     base = publication.settings.public_base
@@ -60,26 +61,18 @@ def _add_view(  # type: ignore[no-untyped-def]
         stand = {"modified": manifest.get("modified", ""), "version": manifest["graph_version"]}
         chosen = page_format(request, OFFERS)
         if chosen is None:
-            return error(406, f"{path} is offered as {', '.join(OFFERS)}")
+            raise NotAcceptableError(f"{path} is offered as {', '.join(OFFERS)}")
         lang = page_language(request)
         table = request.query_params.get("table", module.TABLES[0])
         if chosen == "text/csv" and table not in module.TABLES:
-            return error(400, f"unknown table {table!r}; the tables are {', '.join(module.TABLES)}")
-        try:
-            evidence = evidence_switch.chosen(request.query_params)
-        except evidence_switch.ChoiceError as mistake:
-            return error(400, str(mistake))
+            raise InvalidRequestError(f"unknown table {table!r}; the tables are {', '.join(module.TABLES)}")
+        evidence = evidence_switch.chosen(request.query_params)
         # Only the parameters a view reads name its cache entry, so made-up ones cannot crowd the cache.
         asked = tuple(request.query_params.get(name) for name in ("from", "to", "table", "scope"))
         key = (path, chosen, lang, asked, evidence, manifest["graph_version"])
         body = cached(key)
         if body is None:
-            try:
-                view, extra = await load(request, lang, evidence)
-            except QueryFailedError as failed:
-                return failed.response
-            except ValueError as mistake:
-                return error(400, str(mistake))
+            view, extra = await load(request, lang, evidence)
 
             def build() -> str:
                 if chosen == "application/json":

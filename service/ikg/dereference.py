@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import Response
 
-from . import precomputed
+from . import stored_descriptions
 from .descriptions import (
     DEREFERENCEABLE as DEREFERENCEABLE,  # the routes app.py adds
 )
@@ -40,7 +40,9 @@ from .descriptions import (
 from .namespaces import prefixes
 from .negotiation import choose
 from .page_work import built
-from .responses import body_response, cached_response, error, not_found, page_language, render_page
+from .publication import Publication
+from .request_errors import NotAcceptableError, NotFoundError
+from .responses import body_response, cached_response, page_language, render_page
 from .result_cache import CachedResult
 
 WORDS = {
@@ -89,34 +91,28 @@ def exists_query(iri: ox.NamedNode) -> str:
     return f"ASK {{ {{ {iri} ?p ?o }} UNION {{ ?s ?q {iri} }} }}"
 
 
-async def describe(request: Request, publication, prefix: str, path: str) -> Response:  # type: ignore[no-untyped-def]
+async def describe(request: Request, publication: Publication, prefix: str, path: str) -> Response:
     name, suffix = split_variant(path)
     if prefix == "def" and name == VOCABULARY:
         return await _vocabulary(request, publication, suffix)
     base = publication.settings.public_base
     media = VARIANTS[suffix] if suffix else choose(request.headers.get("accept"), OFFERS)
     if media is None:
-        return error(406, f"this resource is offered as {', '.join(OFFERS)}")
+        raise NotAcceptableError(f"this resource is offered as {', '.join(OFFERS)}")
     iri_text = f"{base}{prefix}/{name}"
     # What the build wrote answers first: it is the live answer, byte for byte, without a query.
-    result: CachedResult | Response | None = (
-        None if media == "text/html" else precomputed.find(publication, iri_text, media)
-    )
+    result = None if media == "text/html" else stored_descriptions.find(publication, iri_text, media)
     if result is None:
         try:
             iri = ox.NamedNode(iri_text)
         except ValueError:
-            return not_found(request, base, media)
+            raise NotFoundError(media=media) from None
         found = await publication.evaluate(exists_query(iri), "application/sparql-results+json")
-        if isinstance(found, Response):
-            return found
         if not json.loads(found.body)["boolean"]:
-            return not_found(request, base, media, f"no resource <{iri.value}> in this graph")
+            raise NotFoundError(f"no resource <{iri.value}> in this graph", media)
         if media == "text/html":
             return await _page(request, publication, iri, suffix is None)
         result = await _live(publication, iri, media)
-    if isinstance(result, Response):
-        return result
     headers = {"Link": links(iri_text), "X-Content-Type-Options": "nosniff"}
     if suffix is None:
         extension = next(s for s, m in VARIANTS.items() if m == media)
@@ -124,17 +120,15 @@ async def describe(request: Request, publication, prefix: str, path: str) -> Res
     return cached_response(request, result, media, headers, vary=suffix is None)
 
 
-async def _live(publication, iri: ox.NamedNode, media: str) -> CachedResult | Response:  # type: ignore[no-untyped-def]
+async def _live(publication: Publication, iri: ox.NamedNode, media: str) -> CachedResult:
     if media in WITH_GRAPHS:
         return await _with_graphs(publication, iri, media)
     return await publication.evaluate(written_in(publication.queries[DESCRIPTION], iri), media)
 
 
-async def _with_graphs(publication, iri: ox.NamedNode, media: str) -> CachedResult | Response:  # type: ignore[no-untyped-def]
+async def _with_graphs(publication: Publication, iri: ox.NamedNode, media: str) -> CachedResult:
     """The description as a dataset: each statement in its named graph, serialised off the event loop."""
     rows = await publication.evaluate(written_in(publication.queries[QUADS], iri), ROWS_MEDIA)
-    if isinstance(rows, Response):
-        return rows
     namespaces = prefixes(publication.settings.public_base)
 
     def serialise() -> bytes:
@@ -145,7 +139,7 @@ async def _with_graphs(publication, iri: ox.NamedNode, media: str) -> CachedResu
     return CachedResult(body, dataset_etag(rows.etag, media))
 
 
-async def _page(request: Request, publication, resource: ox.NamedNode, negotiated: bool) -> Response:  # type: ignore[no-untyped-def]
+async def _page(request: Request, publication: Publication, resource: ox.NamedNode, negotiated: bool) -> Response:
     from .pages import marks_query, model, parse_marks, vocabulary_labels_query
 
     base = publication.settings.public_base
@@ -159,9 +153,6 @@ async def _page(request: Request, publication, resource: ox.NamedNode, negotiate
     # description cannot tell apart: the page asks the named query that says it.
     editions_query = publication.queries["measure-editions"].bind({"measure": iri})
     editions = await publication.evaluate(editions_query, "application/sparql-results+json")
-    for result in (description, marks, vocabulary, editions):
-        if isinstance(result, Response):
-            return result
     lang = page_language(request)
 
     def build() -> str:
@@ -204,7 +195,7 @@ VOCABULARY_WORDS = {
 }
 
 
-async def _vocabulary(request: Request, publication, suffix: str | None) -> Response:  # type: ignore[no-untyped-def]
+async def _vocabulary(request: Request, publication: Publication, suffix: str | None) -> Response:
     """The vocabulary document: every term, as RDF or as one page with a section per term."""
     from .vocabulary_page import terms, vocabulary_query
 
@@ -212,14 +203,12 @@ async def _vocabulary(request: Request, publication, suffix: str | None) -> Resp
     iri = f"{base}def/{VOCABULARY}"
     media = VARIANTS[suffix] if suffix else choose(request.headers.get("accept"), OFFERS)
     if media is None:
-        return error(406, f"the vocabulary is offered as {', '.join(OFFERS)}")
+        raise NotAcceptableError(f"the vocabulary is offered as {', '.join(OFFERS)}")
     headers = {"Link": links(iri)}
     if suffix is None:
         headers["Content-Location"] = f"{iri}.{next(s for s, m in VARIANTS.items() if m == media)}"
     wanted = "application/n-triples" if media == "text/html" else media
     result = await publication.evaluate(vocabulary_query(base), wanted)
-    if isinstance(result, Response):
-        return result
     if media != "text/html":
         return cached_response(request, result, media, headers, vary=suffix is None)
     lang = page_language(request)

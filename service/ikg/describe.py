@@ -36,7 +36,7 @@ class Describer:
         self.store = store
         self.locations = locations
 
-    def problem(  # type: ignore[no-untyped-def]
+    def problem(
         self,
         focus,
         path: ox.NamedNode | None,
@@ -62,7 +62,7 @@ class Describer:
             severity=severity,
         )
 
-    def _named_owner(self, focus):  # type: ignore[no-untyped-def]
+    def _named_owner(self, focus):
         """A blank node (a period, a grant) is reported at the named resource that holds it."""
         chain: list[ox.NamedNode] = []
         seen = set()
@@ -75,7 +75,7 @@ class Describer:
             focus = holder.subject
         return focus, chain
 
-    def label(self, node) -> str | None:  # type: ignore[no-untyped-def]
+    def label(self, node) -> str | None:
         if not isinstance(node, ox.NamedNode):
             return None
         labels: dict[str, str] = {}
@@ -85,7 +85,7 @@ class Describer:
                     labels.setdefault(quad.object.language or "", quad.object.value)
         return labels.get("de") or labels.get("en") or next(iter(labels.values()), None)
 
-    def kind(self, node) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    def kind(self, node) -> dict[str, str]:
         """The name of the resource's class in each language: ikg's own label first, then a known name."""
         if not isinstance(node, ox.NamedNode):
             return {}

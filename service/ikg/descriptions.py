@@ -86,7 +86,7 @@ def in_order(quads: list[ox.Quad]) -> list[ox.Quad]:
 def quads_of(rows: Iterable[ox.QuerySolution]) -> list[ox.Quad]:
     """The description's statements from the rows of `resource-quads`, whose columns are ?s ?p ?o ?g in that
     order (unpacked by position: twice as fast as by name), `in_order`."""
-    return in_order([ox.Quad(*row) for row in rows])  # type: ignore[misc]
+    return in_order([ox.Quad(*row) for row in rows])
 
 
 def dataset_document(ordered: list[ox.Quad], media: str, namespaces: dict[str, str]) -> bytes:

@@ -17,7 +17,9 @@ from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
 
 from .negotiation import choose
-from .responses import error, page_language, render_page
+from .publication import Publication
+from .request_errors import NotFoundError
+from .responses import page_language, render_page
 
 WORDS = {
     "de": {
@@ -45,7 +47,7 @@ WORDS = {
 }
 
 
-def add_download_routes(app: FastAPI, publication) -> None:  # type: ignore[no-untyped-def]
+def add_download_routes(app: FastAPI, publication: Publication) -> None:
     base = publication.settings.public_base
 
     @app.get("/downloads", include_in_schema=False)
@@ -83,7 +85,7 @@ def add_download_routes(app: FastAPI, publication) -> None:  # type: ignore[no-u
         current = publication.current
         dump = current.dumps.get(name)  # only the files the build listed: no path ever reaches the file system
         if dump is None:
-            return error(404, f"no download {name!r}; see {base}downloads")
+            raise NotFoundError(f"no download {name!r}; see {base}downloads", media="text/plain")
         etag = f'"{dump["sha256"]}"'
         headers = {"ETag": etag, "Cache-Control": "public, max-age=300", "X-Content-Type-Options": "nosniff"}
         if etag in request.headers.get("if-none-match", ""):

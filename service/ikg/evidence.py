@@ -344,7 +344,7 @@ def _with_blank_objects(
 ) -> list[ox.Triple]:
     found, todo = list(triples), [t.object for t in triples if isinstance(t.object, ox.BlankNode)]
     while todo:
-        for quad in store.quads_for_pattern(todo.pop(), None, None, graph):  # type: ignore[arg-type]
+        for quad in store.quads_for_pattern(todo.pop(), None, None, graph):
             found.append(quad.triple)
             if isinstance(quad.object, ox.BlankNode):
                 todo.append(quad.object)
@@ -365,7 +365,7 @@ class MarkedIndex:
         asserted: set[Key] = set()
         for typed in store.quads_for_pattern(None, TYPE, STATEMENT, None):
             node = typed.subject
-            triples = [q.triple for q in store.quads_for_pattern(node, None, None, typed.graph_name)]  # type: ignore[arg-type]
+            triples = [q.triple for q in store.quads_for_pattern(node, None, None, typed.graph_name)]
             parts = {t.predicate: t.object for t in triples}
             if SUBJECT not in parts or PREDICATE not in parts or OBJECT not in parts:
                 continue

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from .publication import Publication
 from .query_rows import query_rows
+from .request_errors import InvalidRequestError
 
 ALL = "all"
 SOURCED = "sourced"
@@ -20,7 +22,7 @@ WORDS = {
 }
 
 
-class ChoiceError(ValueError):
+class ChoiceError(InvalidRequestError):
     """A view's switch given a value it does not offer: the client's mistake, told with what is offered."""
 
     def __init__(self, name: str, value: str, choices: tuple[str, ...]) -> None:
@@ -45,13 +47,13 @@ def chosen(params: Mapping[str, str]) -> str:
     return one_of(params, "evidence", CHOICES)
 
 
-async def dataset(publication, evidence: str) -> tuple[str, ...] | None:  # type: ignore[no-untyped-def]
+async def dataset(publication: Publication, evidence: str) -> tuple[str, ...] | None:
     """The graphs a query may read for this choice: None for all of them."""
     if evidence == ALL:
         return None
     return await sourced_graphs(publication)
 
 
-async def sourced_graphs(publication) -> tuple[str, ...]:  # type: ignore[no-untyped-def]
+async def sourced_graphs(publication: Publication) -> tuple[str, ...]:
     """Every graph g:about gives the level `belegt`, in a stable order (so that results cache well)."""
     return tuple(sorted(row["graph"] for row in await query_rows(publication, "sourced-graphs")))

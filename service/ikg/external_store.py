@@ -1,6 +1,6 @@
 """An external SPARQL 1.1 store (Oxigraph server, Fuseki, QLever, Virtuoso) behind ikg's own guarantees.
 
-It answers the same jobs as the embedded workers (query_workers.QueryJob → QueryOutcome), so everything
+It answers the same jobs as the embedded workers (query_interface.QueryJob → QueryOutcome), so everything
 above it, from the endpoint to the pages, works the same. ikg asks the store for one canonical format
 (SPARQL JSON results, N-Triples for graphs) and serialises the answer itself, with the embedded store's
 serialisers: every result format and size cap behaves identically whatever the store offers, and an
@@ -35,7 +35,7 @@ from . import store_marker
 from .evidence import REIFIED_STATEMENTS, MarkedIndex
 from .oxigraph_types import as_input, as_output
 from .problems import printable
-from .query_workers import QueryJob, QueryOutcome
+from .query_interface import ErrorKind, QueryJob, QueryOutcome
 from .sparql_text import shape
 from .store_marker import BuildMark
 
@@ -302,7 +302,7 @@ class ExternalStore:
             },
         )
 
-    def _down(self, kind: str, message: str) -> QueryOutcome:
+    def _down(self, kind: ErrorKind, message: str) -> QueryOutcome:
         self.reachable = False
         self.last_problem = message
         return QueryOutcome(error=kind, message=message)

@@ -23,14 +23,13 @@ import time
 import uuid
 from pathlib import Path
 
-from .backends import QueryBackend
 from .build import MANIFEST, read_manifest
 from .leftovers import SNAPSHOT, own_prefix, remove_abandoned
+from .publication import Publication
 from .published import Published
+from .query_interface import QueryBackend
 from .reload import (
     Reloader,
-    ReloadResult,
-    SharedReloadLog,
     fingerprint,
     load_published,
     log_exception,
@@ -38,9 +37,9 @@ from .reload import (
     ready_backend,
     remove_folder,
     settled_change,
-    shared_log_path,
     swap_folders,
 )
+from .reload_log import ReloadResult, SharedReloadLog, shared_log_path
 from .settings import Settings
 
 Identity = tuple[int, int, int]  # the manifest file's device, inode and modification time
@@ -113,7 +112,7 @@ def per_process_workers(processes: int) -> int:
 class FollowingReloader(Reloader):
     """The reloads of one of several serving processes: it never builds, it follows the builder's dist/."""
 
-    def __init__(self, publication, shared: Path, seen: Identity) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, publication: Publication, shared: Path, seen: Identity) -> None:
         super().__init__(publication)
         self.shared = shared  # dist/, which the builder swaps; this process serves from its snapshot
         self.seen = seen
@@ -201,12 +200,17 @@ class BuildsOnDisk:
     def manifest(self) -> dict:
         return read_manifest(self.settings.dist)
 
+    def swap(self, published: Published, workers: QueryBackend) -> QueryBackend:
+        """Nothing is served here: the workers that proved the build are the ones to retire."""
+        return workers
+
 
 class BuildingReloader(Reloader):
     """The one builder among several serving processes: it runs in `ikg serve`, beside uvicorn's supervisor."""
 
     def __init__(self, settings: Settings) -> None:
-        super().__init__(BuildsOnDisk(settings))
+        self.builds = BuildsOnDisk(settings)
+        super().__init__(self.builds)
 
     async def _ready_workers(self, staging: Path) -> QueryBackend:
         # Proved on one worker, stopped once the build is in place: the servers start their own.
@@ -239,5 +243,5 @@ class BuildingReloader(Reloader):
         asked = [_read_state(request) for request in requests]
         for request in requests:
             request.unlink(missing_ok=True)
-        self.publication.reloads.answering = [a["id"] for a in asked if "id" in a]
+        self.builds.reloads.answering = [a["id"] for a in asked if "id" in a]
         await self.reload("request", allow_shrink=any(a.get("allow_shrink") for a in asked))

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from .request_errors import InvalidRequestError
+
 
 @dataclass(frozen=True)
 class RdfFormat:
@@ -89,7 +91,8 @@ def result_formats(form: str) -> dict[str, str]:
 def requested_format(form: str, values: list[str]) -> str | None:
     """The media type the first understood ?format= value asks for; None when there is none.
 
-    ValueError when values were given and none of them fits this form of query.
+    InvalidRequestError (the parameter is at fault, not the Accept header) when values were given and none of them
+    fits this form of query.
     """
     if not values:
         return None  # nearly every request: the Accept header chooses
@@ -97,9 +100,7 @@ def requested_format(form: str, values: list[str]) -> str | None:
     for value in values:
         if value.strip().lower() in names:
             return names[value.strip().lower()]
-    if values:
-        raise ValueError(
-            f"{form} results are not offered as {', '.join(repr(v) for v in values)}; "
-            f"ask for one of: {', '.join(result_formats(form))}"
-        )
-    return None
+    raise InvalidRequestError(
+        f"{form} results are not offered as {', '.join(repr(v) for v in values)}; "
+        f"ask for one of: {', '.join(result_formats(form))}"
+    )

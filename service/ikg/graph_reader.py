@@ -75,18 +75,18 @@ class GraphView:
     store: ox.Store
     excluded: frozenset[str] = frozenset()  # named graphs this view does not see
 
-    def quads(self, subject=None, predicate=None, obj=None) -> Iterable[ox.Quad]:  # type: ignore[no-untyped-def]
+    def quads(self, subject=None, predicate=None, obj=None) -> Iterable[ox.Quad]:
         for quad in self.store.quads_for_pattern(subject, predicate, obj, None):
             if not isinstance(quad.graph_name, ox.NamedNode) or quad.graph_name.value not in self.excluded:
                 yield quad
 
-    def objects(self, subject: ox.NamedNode | ox.BlankNode, predicate: ox.NamedNode) -> list:  # type: ignore[type-arg]
+    def objects(self, subject: ox.NamedNode | ox.BlankNode, predicate: ox.NamedNode) -> list:
         found: dict[str, object] = {}
         for quad in self.quads(subject, predicate, None):
             found.setdefault(str(quad.object), quad.object)
         return list(found.values())
 
-    def has(self, subject, predicate, obj) -> bool:  # type: ignore[no-untyped-def]
+    def has(self, subject, predicate, obj) -> bool:
         return next(iter(self.quads(subject, predicate, obj)), None) is not None
 
     def of_type(self, cls: ox.NamedNode) -> list[ox.NamedNode]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from . import evidence_switch
 from .iris import vocabulary_namespace
 from .pages import MARKED_GRAPHS
+from .publication import Publication
 from .query_rows import query_rows
 from .statistics import DOMAIN_CLASSES
 
@@ -71,7 +72,7 @@ class HomeNumbers:
         }
 
 
-async def build(publication, evidence: str) -> HomeNumbers:  # type: ignore[no-untyped-def]
+async def build(publication: Publication, evidence: str) -> HomeNumbers:
     within = await evidence_switch.dataset(publication, evidence)
     ikg = vocabulary_namespace(publication.settings.public_base)
     classes = {r["class"]: int(r["entities"]) for r in await query_rows(publication, "entities-per-class", within)}

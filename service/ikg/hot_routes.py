@@ -11,8 +11,10 @@ framework unchanged.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import inspect
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -20,6 +22,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 # The endpoint gets the rest of the path after the route's first segment ("" for an exact path).
 Endpoint = Callable[[Request, str], Awaitable[Response]]
+# As the framework keeps its exception handlers; ikg's own (http_errors) are all async.
+ErrorHandler = Callable[[Request, Any], Response | Awaitable[Response]]
 
 _MATCH = "ikg.hot_route"  # the scope key carrying the match from the lane to the endpoints
 
@@ -47,11 +51,24 @@ def match(routes: dict[str, HotRoute], scope: Scope) -> tuple[HotRoute, str] | N
 
 
 class HotEndpoints:
-    """The innermost ASGI app of the short path: calls the endpoint the lane matched."""
+    """The innermost ASGI app of the short path: calls the endpoint the lane matched. An exception it raises
+    goes to the handler the framework has for its class (the 500 answer of anything unhandled stays with the
+    error layer outside, which logs it)."""
+
+    def __init__(self, handlers: Mapping[Any, ErrorHandler]) -> None:
+        self.handlers = handlers
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         route, rest = scope[_MATCH]
-        response = await route.endpoint(Request(scope, receive, send), rest)
+        request = Request(scope, receive, send)
+        try:
+            response = await route.endpoint(request, rest)
+        except Exception as problem:
+            handler = next((self.handlers[c] for c in type(problem).__mro__ if c in self.handlers), None)
+            if handler is None:
+                raise
+            handled = handler(request, problem)
+            response = await handled if inspect.isawaitable(handled) else handled
         await response(scope, receive, send)
 
 

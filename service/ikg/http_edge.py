@@ -109,7 +109,8 @@ class ServiceApp(FastAPI):
         if not self.hot_routes:
             return framework
         handler = self.exception_handlers.get(Exception) or self.exception_handlers.get(500)
-        short: ASGIApp = HotEndpoints()
+        handlers = {c: h for c, h in self.exception_handlers.items() if isinstance(c, type) and c is not Exception}
+        short: ASGIApp = HotEndpoints(handlers)
         for cls, args, kwargs in reversed(self.user_middleware):
             short = cls(short, *args, **kwargs)
         short = SecurityHeaders(FaultLog(ServerErrorMiddleware(short, handler=handler)))

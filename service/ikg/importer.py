@@ -372,10 +372,10 @@ class _Import:
 
     # Writing intentions
 
-    def add(self, subject: ox.NamedNode | ox.BlankNode, predicate: ox.NamedNode, obj, graph: str) -> None:  # type: ignore[no-untyped-def]
+    def add(self, subject: ox.NamedNode | ox.BlankNode, predicate: ox.NamedNode, obj, graph: str) -> None:
         self.quads.append(ox.Quad(subject, predicate, obj, node(graph)))
 
-    def edition_statement(self, subject: ox.NamedNode, predicate: ox.NamedNode, obj) -> None:  # type: ignore[no-untyped-def]
+    def edition_statement(self, subject: ox.NamedNode, predicate: ox.NamedNode, obj) -> None:
         """A statement of this edition, unless the graph already says it outside other editions."""
         if not self.edition_view.has(subject, predicate, obj):
             self.add(subject, predicate, obj, self.edition_graph)

@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 from . import evidence_switch
 from .iris import graph_iri
 from .page_work import off_loop
+from .publication import Publication
 from .query_rows import Row, query_rows
 from .series_charts import Point, SeriesChart, series_chart
 
@@ -192,7 +193,7 @@ class IndicatorsView:
         return [i for s in self.sections for i in s.indicators]
 
 
-async def build(publication, lang: str, evidence: str = evidence_switch.ALL) -> IndicatorsView:  # type: ignore[no-untyped-def]
+async def build(publication: Publication, lang: str, evidence: str = evidence_switch.ALL) -> IndicatorsView:
     """Runs the named queries (the series one per indicator), over the sourced graphs alone if asked."""
     within = await evidence_switch.dataset(publication, evidence)
     if within is not None:

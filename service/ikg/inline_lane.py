@@ -21,7 +21,8 @@ import pyoxigraph as ox
 
 from .bounded_queries import Pattern, lookup_patterns, work_bound
 from .evidence import MarkedIndex
-from .query_jobs import QueryJob, QueryOutcome, execute, load_dump
+from .query_interface import QueryJob, QueryOutcome
+from .query_jobs import execute, load_dump
 
 
 class InlineLane:

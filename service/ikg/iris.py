@@ -78,7 +78,7 @@ class BaseRewriter:
             self._cache[node] = rewritten
         return rewritten
 
-    def _term(self, term):  # type: ignore[no-untyped-def]
+    def _term(self, term):
         if isinstance(term, ox.NamedNode):
             return self._node(term)
         if isinstance(term, ox.Literal) and self._is_iri_literal(term):

@@ -31,6 +31,7 @@ import pyoxigraph as ox
 
 from . import term_binding
 from .iris import CANONICAL_BASE, BaseRewriter
+from .request_errors import InvalidRequestError
 
 PARAM_TYPES = ("iri", "string", "language", "integer")
 _HEADER = re.compile(r"^#\s*([\w@-]+)(?:\s+(\w+))?\s*:\s*(.*)$")
@@ -42,8 +43,8 @@ FRAGMENTS = "fragments"
 MAX_INTEGER = 10_000
 
 
-class ParameterError(ValueError):
-    pass
+class ParameterError(InvalidRequestError):
+    """A value given for a named query's parameter that it does not take."""
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
-from .responses import error, page_format, page_language, render_page
+from .publication import Publication
+from .reload import Reloader
+from .request_errors import ForbiddenError, NotAuthenticatedError, TooManyAttemptsError
+from .responses import page_format, page_language, render_page
 
 WORDS = {
     "de": {
@@ -60,29 +63,28 @@ WORDS = {
 }
 
 
-def add_operation_routes(app: FastAPI, publication, reloader) -> None:  # type: ignore[no-untyped-def]
+def add_operation_routes(app: FastAPI, publication: Publication, reloader: Reloader) -> None:
     settings = publication.settings
     guesses = WrongTokens()
 
     async def status() -> dict:
         manifest = publication.manifest
-        workers = publication.workers
-        answering = await workers.check()  # the external store is asked; the embedded workers are counted
+        health = await publication.workers.health()
         return {
-            "status": "ok" if answering else "unavailable",
+            "status": "ok" if health.answering else "unavailable",
             "graph_version": manifest["graph_version"],
             "modified": manifest.get("modified"),
             "triples": manifest["statistics"]["triples"],
             "base": settings.public_base,
-            "query_workers": workers.alive(),
-            "query_workers_busy": getattr(workers, "busy", None),  # None for an external store
-            "queries_waiting": getattr(workers, "waiting", None),
+            "query_workers": health.workers,
+            "query_workers_busy": health.busy,  # None for an external store
+            "queries_waiting": health.waiting,
             "result_cache_bytes": publication.cache.bytes,
             "store": " ".join(settings.store) or "embedded",  # several: replicas, space-separated as in IKG_STORE
             # True: the store's default graph is the union of its graphs, queries go as they are; False: ikg
             # states the dataset with every query.
-            "store_union_default_graph": getattr(workers, "union_default_graph", None),
-            "store_problem": None if answering else getattr(workers, "last_problem", "no query worker is alive"),
+            "store_union_default_graph": health.union_default_graph,
+            "store_problem": health.problem,
             "watching": settings.watch,
             "reload_running": publication.reloads.running,
             "last_reload": publication.reloads.as_dict(),
@@ -113,9 +115,7 @@ def add_operation_routes(app: FastAPI, publication, reloader) -> None:  # type: 
     )
     async def reload(request: Request) -> Response:
         client = request.client.host if request.client else ""
-        refusal = _refusal(settings.reload_token, request.headers.get("authorization"), guesses, client)
-        if refusal is not None:
-            return refusal
+        _refuse_unless_allowed(settings.reload_token, request.headers.get("authorization"), guesses, client)
         allow_shrink = request.query_params.get("allow_shrink", "") in ("1", "true", "yes")
         result = await reloader.reload("request", allow_shrink=allow_shrink)
         return JSONResponse(result.as_dict(), status_code=200 if result.ok else 422)
@@ -149,25 +149,21 @@ class WrongTokens:
         self._clients.pop(client, None)
 
 
-def _refusal(token: str | None, authorization: str | None, guesses: WrongTokens, client: str) -> Response | None:
-    """None when the request carries the configured token; a 403, 401 or 429 otherwise."""
+def _refuse_unless_allowed(token: str | None, authorization: str | None, guesses: WrongTokens, client: str) -> None:
+    """Returns when the request carries the configured token; raises why not otherwise."""
     if not token:
-        return error(403, "reloading over HTTP is disabled; set IKG_RELOAD_TOKEN to enable it")
+        raise ForbiddenError("reloading over HTTP is disabled; set IKG_RELOAD_TOKEN to enable it")
     scheme, _, given = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not given:
-        response = error(401, "send the reload token as 'Authorization: Bearer TOKEN'")
-        response.headers["WWW-Authenticate"] = 'Bearer realm="ikg"'
-        return response
+        raise NotAuthenticatedError("send the reload token as 'Authorization: Bearer TOKEN'")
     wait = guesses.wait(client)
     if wait > 0:  # not even the right token is looked at: a guess must learn nothing while it waits
-        response = error(429, f"too many wrong reload tokens from this address; try again in {math.ceil(wait)} s")
-        response.headers["Retry-After"] = str(math.ceil(wait))
-        return response
+        seconds = math.ceil(wait)
+        raise TooManyAttemptsError(f"too many wrong reload tokens from this address; try again in {seconds} s", seconds)
     if not hmac.compare_digest(given.strip().encode(), token.encode()):
         guesses.failed(client)
-        return error(403, "the reload token is wrong")
+        raise ForbiddenError("the reload token is wrong")
     guesses.succeeded(client)
-    return None
 
 
 class PublicCors(CORSMiddleware):

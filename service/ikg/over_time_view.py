@@ -19,6 +19,7 @@ from .charts import BarChart, bar_chart
 from .concept_view import WORDS as CONCEPT_WORDS
 from .concept_view import shown_letter
 from .page_work import off_loop
+from .publication import Publication
 from .query_rows import Row, query_rows
 
 QUERIES = ("edition-coverage", "open-since", "report-editions", "measures-per-action-field")
@@ -163,14 +164,14 @@ class OverTimeView:
         return any(f.field.letter.endswith("*") for f in self.fields)
 
 
-async def build(publication, lang: str, evidence: str = evidence_switch.ALL) -> OverTimeView:  # type: ignore[no-untyped-def]
+async def build(publication: Publication, lang: str, evidence: str = evidence_switch.ALL) -> OverTimeView:
     """Runs the view's named queries, over the sourced graphs alone if asked, and assembles one model."""
     within = await evidence_switch.dataset(publication, evidence)
     rows = {name: await query_rows(publication, name, within, lang=lang) for name in QUERIES}
     return await off_loop(partial(_assemble, rows, lang, evidence))
 
 
-async def load(publication, _request, lang: str, evidence: str) -> tuple[OverTimeView, dict]:  # type: ignore[no-untyped-def]
+async def load(publication: Publication, _request, lang: str, evidence: str) -> tuple[OverTimeView, dict]:
     """The loader controlling_routes._add_view takes: the model, and nothing else the page needs."""
     return await build(publication, lang, evidence), {}
 

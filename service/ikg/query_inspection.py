@@ -15,7 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from .process_lifetime import end_with_parent
-from .sparql_protocol import ProtocolError
+from .request_errors import CheckUnavailableError
 from .sparql_text import MAX_QUERY_CHARS, QueryShape, analyse, remember, remembered, shape
 
 # Below this many characters a text is read in place: well under a millisecond even for the worst text.
@@ -47,7 +47,7 @@ async def inspect(query: str) -> QueryShape:
         analysed = await asyncio.get_running_loop().run_in_executor(_helper(), analyse, query)
     except BrokenProcessPool as broken:  # the helper was killed (out of memory, an operator): start afresh
         close()
-        raise ProtocolError(503, "the query could not be checked; please retry") from broken
+        raise CheckUnavailableError("the query could not be checked; please retry") from broken
     remember(query, analysed)
     return analysed
 

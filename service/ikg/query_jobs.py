@@ -1,4 +1,4 @@
-"""One query job and its outcome, and how the embedded store answers it: evaluated and serialised completely,
+"""How the embedded store answers a query job: evaluated and serialised completely,
 under a size cap, before any HTTP status is decided (a client never gets a 200 with a cut-off body).
 
 Shared by the worker processes and the serving process's lane for cheap queries (`inline_lane`)."""
@@ -6,58 +6,13 @@ Shared by the worker processes and the serving process's lane for cheap queries 
 from __future__ import annotations
 
 import gzip
-import pickle
-from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from .evidence import MarkedIndex
 from .oxigraph_types import as_output
-from .sparql_text import has_dataset_clause
-
-
-@dataclass(frozen=True)
-class QueryJob:
-    query: str
-    media_type: str
-    default_graphs: tuple[str, ...] | None = None
-    named_graphs: tuple[str, ...] | None = None
-    max_bytes: int = 50_000_000
-    client: str = ""  # the asking client's address; one whose query overran the quick lane stays out of it
-    # Whether the query names its own dataset (FROM); None: read it from the text when it is needed.
-    names_dataset: bool | None = None
-
-    # Between processes a job and an outcome travel as pickled tuples: a dataclass pickles through copyreg
-    # at several times the cost, which a lookup's round trip would pay twice.
-    def to_message(self) -> bytes:
-        """What a worker needs of the job, as one message. Whether the query names its dataset goes with it:
-        the serving process has read the text already, and reading it again costs the worker more than the
-        engine spends on a lookup."""
-        fields = (self.query, self.media_type, self.default_graphs, self.named_graphs, self.max_bytes)
-        return pickle.dumps((*fields, self.reads_dataset_clause()))
-
-    @classmethod
-    def from_message(cls, message: bytes) -> QueryJob:
-        query, media_type, default, named, max_bytes, names_dataset = pickle.loads(message)  # noqa: S301  # ours
-        return cls(query, media_type, default, named, max_bytes, names_dataset=names_dataset)
-
-    def reads_dataset_clause(self) -> bool:
-        return has_dataset_clause(self.query) if self.names_dataset is None else self.names_dataset
-
-
-@dataclass(frozen=True)
-class QueryOutcome:
-    body: bytes = b""
-    error: str | None = None  # "syntax", "too_large", "timeout", "memory", "busy", "unavailable", "failed"
-    message: str = ""
-
-    def to_message(self) -> bytes:
-        return pickle.dumps((self.body, self.error, self.message), protocol=pickle.HIGHEST_PROTOCOL)
-
-    @classmethod
-    def from_message(cls, message: bytes) -> QueryOutcome:
-        return cls(*pickle.loads(message))  # noqa: S301  # from a worker this process started
+from .query_interface import QueryJob, QueryOutcome
 
 
 def load_dump(dump: Path) -> tuple[ox.Store, MarkedIndex]:

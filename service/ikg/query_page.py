@@ -18,11 +18,15 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from .formats import result_formats
+from .http_errors import sentence, status_of
 from .links import is_web_address
 from .named_queries import NamedQuery, ParameterError
 from .page_work import built
-from .responses import ErrorResponse, page_language, render_page
-from .sparql_protocol import ProtocolError, query_form
+from .publication import Publication
+from .query_interface import QueryError
+from .request_errors import RequestError
+from .responses import page_language, render_page
+from .sparql_protocol import query_form
 from .web_assets import PINNED, installed
 
 DEFAULT_QUERY = """PREFIX ikg: <{vocabulary}#>
@@ -179,7 +183,7 @@ def example_text(named: NamedQuery) -> str:
         return named.text
 
 
-async def render(request: Request, publication, query: str | None) -> Response:  # type: ignore[no-untyped-def]
+async def render(request: Request, publication: Publication, query: str | None) -> Response:
     """The page: the form with `query` (or an example, or the default), and, for a query, its result."""
     settings = publication.settings
     lang = page_language(request)
@@ -194,8 +198,8 @@ async def render(request: Request, publication, query: str | None) -> Response: 
     else:
         try:
             form = query_form(query)
-        except ProtocolError as problem:
-            failure, status = problem.message, problem.status
+        except RequestError as problem:
+            failure, status = sentence(problem), status_of(problem)
         else:
             table, failure, status = await _evaluate(publication, query, form)
             downloads = {
@@ -234,12 +238,13 @@ _READERS = {
 }
 
 
-async def _evaluate(  # type: ignore[no-untyped-def]
-    publication, query: str, form: str
+async def _evaluate(
+    publication: Publication, query: str, form: str
 ) -> tuple[Callable[[], ResultTable] | None, str | None, int]:
     """The query's answer as a way to read it into a table (in the page pool), or the error and its status."""
     media, read = _READERS[form]
-    result = await publication.evaluate(query, media)
-    if isinstance(result, ErrorResponse):
-        return None, result.message, result.status_code
+    try:
+        result = await publication.evaluate(query, media)
+    except QueryError as problem:
+        return None, sentence(problem), status_of(problem)
     return partial(read, result.body, prefixes_of(query)), None, 200

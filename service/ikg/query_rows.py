@@ -6,34 +6,26 @@ import json
 from functools import partial
 
 from .page_work import off_loop
-from .responses import ErrorResponse
+from .publication import Publication
 
 Row = dict[str, str]
 
 
-async def query_rows(  # type: ignore[no-untyped-def]
-    publication, name: str, within: tuple[str, ...] | None = None, **values: str
+async def query_rows(
+    publication: Publication, name: str, within: tuple[str, ...] | None = None, **values: str
 ) -> list[Row]:
     """The named query's answer, each row a dict of the bound variables' values (unbound ones left out).
 
     `within` names the graphs the query may read, as default graph (their union) and as named graphs, the
     way the endpoint's `?evidence=sourced` preset does; None reads them all.
-    Raises QueryFailedError with the endpoint's error when the query could not be answered."""
+    Raises QueryError when the query could not be answered."""
     named = publication.queries[name]
     accepted = {p.name for p in named.parameters}
     query = named.bind({k: v for k, v in values.items() if k in accepted})
     result = await publication.evaluate(query, "application/sparql-results+json", within, within)
-    if isinstance(result, ErrorResponse):
-        raise QueryFailedError(result)
     return await off_loop(partial(_rows, result.body))
 
 
 def _rows(results_json: bytes) -> list[Row]:
     bindings = json.loads(results_json)["results"]["bindings"]
     return [{variable: term["value"] for variable, term in row.items()} for row in bindings]
-
-
-class QueryFailedError(Exception):
-    def __init__(self, response: ErrorResponse) -> None:
-        super().__init__(response.message)
-        self.response = response

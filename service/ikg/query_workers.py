@@ -14,7 +14,7 @@ is busy, in which a query may run for a short while; one that overruns it is sto
 for a general worker like any other, and its text and its client skip the quick lane from then on.
 A warm spare takes the place of a killed worker at once, so the quick lane keeps answering under attack.
 
-Queries that are cheap by construction (`bounded_queries`) need none of this: `answer` gives them to the
+Queries that are cheap by construction (`bounded_queries`) need none of this: `answer_at_once` gives them to the
 serving process's own threads (`inline_lane`) and spares them the round trip; `run` always uses a worker.
 """
 
@@ -34,10 +34,9 @@ from pathlib import Path
 
 from .inline_lane import InlineLane
 from .process_lifetime import end_with_parent
-from .query_jobs import QueryJob, QueryOutcome, execute, load_dump
+from .query_interface import BackendHealth, QueryJob, QueryOutcome
+from .query_jobs import execute, load_dump
 from .settings import Settings
-
-__all__ = ["QueryJob", "QueryOutcome", "QueryWorkers", "WorkerLimits"]
 
 MEMORY_EXIT = 75  # a worker whose Python code ran out of memory exits with this
 # How long a client whose query overran the quick lane stays out of it: an attacker sending distinct heavy
@@ -118,7 +117,7 @@ class QueryWorkers:
         for _ in range(self._quick.size + 1):
             self._spawn_replacement()
 
-    async def answer(self, job: QueryJob) -> QueryOutcome | None:
+    async def answer_at_once(self, job: QueryJob) -> QueryOutcome | None:
         """The outcome of a query cheap by construction, from the serving process's own threads; None when
         the query is not provably cheap or those threads are busy: then `run` it."""
         return await self.inline.answer(job)
@@ -316,9 +315,19 @@ class QueryWorkers:
         """Queries waiting for a general worker."""
         return self._general.waiting
 
-    async def check(self) -> bool:
+    async def health(self) -> BackendHealth:
         # The quick lane and the spare count too: while general workers are replaced, they answer.
-        return any(w.process.is_alive() for w in self._all)
+        answering = any(w.process.is_alive() for w in self._all)
+        return BackendHealth(
+            answering,
+            self.alive(),
+            busy=self.busy,
+            waiting=self.waiting,
+            problem=None if answering else "no query worker is alive",
+        )
+
+    def moved(self, dist: Path) -> None:
+        self.dump = dist / self.dump.name
 
     def _busy(self) -> int:
         idle = self._general.idle.qsize() + self._quick.idle.qsize() + (self._spare is not None)

@@ -15,103 +15,30 @@ import asyncio
 import dataclasses
 import datetime as dt
 import errno
-import json
 import os
 import re
 import shutil
 import sys
 import time
 import traceback
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from . import shrinking
-from .backends import QueryBackend, backend_for, store_endpoints
+from .backends import backend_for, store_endpoints
 from .leftovers import RETIRED, own_prefix
 from .publish import publish
 from .published import Published
-from .query_workers import QueryJob, QueryWorkers
+from .query_interface import QueryBackend, QueryJob
+from .reload_log import ReloadLog, ReloadResult
 from .settings import Settings
 
 WATCHED = ("vocab", "shapes", "graph", "queries")
 WATCHED_FILES = ("publication.toml",)
-DUMP = "ikg.nq.gz"  # what the query workers load
 CONSENT = "IKG_ALLOW_SHRINK=1, ikg serve --allow-shrink or POST /admin/reload?allow_shrink=1"
 BUILD_FAILED = "The build failed; the server log has the detail."
 # An absolute path not part of a URL: its folders are the server's business, its last part may help.
 _ABSOLUTE_PATH = re.compile(r"(?<![\w:/.~-])/(?:[^\s/'\"]+/)+(?=[^\s/'\"]+)")
-
-
-@dataclass(frozen=True)
-class ReloadResult:
-    ok: bool
-    trigger: str  # "watch" or "request"
-    finished: str  # ISO 8601, UTC
-    seconds: float
-    graph_version: str | None
-    problems: list[str] = field(default_factory=list)
-
-    def as_dict(self) -> dict:
-        return dataclasses.asdict(self)
-
-
-class ReloadLog:
-    """The outcome of the last reload, for /health and /status; None until the first one."""
-
-    def __init__(self) -> None:
-        self.last: ReloadResult | None = None
-        self.running = False
-
-    def as_dict(self) -> dict | None:
-        return self.last.as_dict() if self.last else None
-
-    def begin(self) -> None:
-        self.running = True
-
-    def end(self, result: ReloadResult | None) -> None:
-        """`None`: the reload ended without a result (it was cancelled); the last one stays."""
-        self.running = False
-        self.last = result or self.last
-
-    def read(self, path: Path) -> None:
-        """Takes the state the builder of several serving processes wrote (SharedReloadLog), if any."""
-        try:
-            state = json.loads(path.read_bytes())
-        except (OSError, ValueError):
-            return
-        self.running = bool(state.get("running"))
-        self.last = ReloadResult(**state["last"]) if state.get("last") else None
-
-
-class SharedReloadLog(ReloadLog):
-    """The builder's log when several processes serve one port: written to a file next to dist/ at every change,
-    so that every process shows the same reload on /health and /status."""
-
-    def __init__(self, path: Path) -> None:
-        super().__init__()
-        self.path = path
-        self.answering: list[str] = []  # the servers' requests the running reload answers
-        self.answered: list[str] = []
-        self._write()
-
-    def begin(self) -> None:
-        super().begin()
-        self._write()
-
-    def end(self, result: ReloadResult | None) -> None:
-        super().end(result)
-        self.answered, self.answering = self.answering, []
-        self._write()
-
-    def _write(self) -> None:
-        state = {"running": self.running, "last": self.as_dict(), "answered": self.answered}
-        partial = self.path.with_name(self.path.name + ".partial")
-        partial.write_text(json.dumps(state), encoding="utf-8")
-        os.replace(partial, self.path)  # a reader sees the old state or the new one, never half of one
-
-
-def shared_log_path(dist: Path) -> Path:
-    return dist.with_name(f".{dist.name}.reloads.json")
 
 
 def fingerprint(root: Path) -> tuple:
@@ -127,8 +54,23 @@ def fingerprint(root: Path) -> tuple:
     )
 
 
+class Reloaded(Protocol):
+    """What a reload replaces: the build a process serves (`Publication`), or, for the builder among several
+    serving processes, dist/ alone (`following.BuildsOnDisk`)."""
+
+    settings: Settings
+
+    @property
+    def reloads(self) -> ReloadLog: ...
+
+    @property
+    def manifest(self) -> dict: ...
+
+    def swap(self, published: Published, workers: QueryBackend) -> QueryBackend: ...
+
+
 class Reloader:
-    def __init__(self, publication) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, publication: Reloaded) -> None:
         self.publication = publication
         self.settings = publication.settings
         self._lock = asyncio.Lock()
@@ -186,10 +128,8 @@ class Reloader:
         retired = swap_folders(staging, dist)
         old = self.publication.swap(dataclasses.replace(published, dist=dist), workers)
         # Where a replacement worker loads its build from from now on: each pool's own build, wherever it is.
-        if isinstance(workers, QueryWorkers):
-            workers.dump = dist / DUMP
-        if isinstance(old, QueryWorkers):
-            old.dump = retired / DUMP
+        workers.moved(dist)
+        old.moved(retired)
         self.retirements.add(old, retired)
 
     async def _build(self, staging: Path) -> tuple[bool, list[str]]:
@@ -323,7 +263,7 @@ def _language() -> str:
 async def _prove(workers: QueryBackend) -> None:
     """Every new worker answers a real query before it is trusted with the public's."""
     job = QueryJob("ASK {}", "application/sparql-results+json")
-    outcomes = await asyncio.gather(*(workers.run(job) for _ in range(getattr(workers, "size", 1))))
+    outcomes = await asyncio.gather(*(workers.run(job) for _ in range(workers.size)))
     failed = [o for o in outcomes if o.error is not None or b"true" not in o.body]
     if failed:
         raise RuntimeError(f"a new query worker did not answer ASK {{}}: {failed[0].error}: {failed[0].message}")

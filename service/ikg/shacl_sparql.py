@@ -108,7 +108,7 @@ class ShapesCompiler:
 
     # --- shapes ------------------------------------------------------------------------------------
 
-    def _node_shape(self, shape, focus: Focus, inherited: dict[str, str]) -> list[CompiledConstraint]:  # type: ignore[no-untyped-def]
+    def _node_shape(self, shape, focus: Focus, inherited: dict[str, str]) -> list[CompiledConstraint]:
         g = self.graph
         self._check_supported(shape)
         messages = self._messages(shape) or inherited
@@ -133,7 +133,7 @@ class ShapesCompiler:
             out.append(self._sparql(shape, sparql, focus))
         return out
 
-    def _property_shape(self, prop, focus: Focus, inherited: dict[str, str]) -> list[CompiledConstraint]:  # type: ignore[no-untyped-def]
+    def _property_shape(self, prop, focus: Focus, inherited: dict[str, str]) -> list[CompiledConstraint]:
         g = self.graph
         self._check_supported(prop)
         path_node = g.value(prop, SH.path)
@@ -220,7 +220,7 @@ class ShapesCompiler:
             out += self._node_shape(nested, nested_focus, messages)
         return out
 
-    def _sparql(self, shape, constraint, focus: Focus) -> CompiledConstraint:  # type: ignore[no-untyped-def]
+    def _sparql(self, shape, constraint, focus: Focus) -> CompiledConstraint:
         g = self.graph
         prefixes = "".join(
             f"PREFIX {g.value(d, SH.prefix)}: <{g.value(d, SH.namespace)}>\n"
@@ -246,7 +246,7 @@ class ShapesCompiler:
     def _datatype_test(self, var: str, datatype: str) -> str:
         return f"isLiteral(?{var}) && DATATYPE(?{var}) = <{datatype}>"
 
-    def _conforms_test(self, var: str, shape) -> str:  # type: ignore[no-untyped-def]
+    def _conforms_test(self, var: str, shape) -> str:
         """A SPARQL expression: does ?var conform to a shape made of sh:class or sh:datatype alone?"""
         g = self.graph
         params = {p for p in g.predicates(shape, None)} - {RDF.type}
@@ -259,7 +259,7 @@ class ShapesCompiler:
             f"not {sorted(compact(str(p)) for p in params)}"
         )
 
-    def _path(self, path) -> str:  # type: ignore[no-untyped-def]
+    def _path(self, path) -> str:
         g = self.graph
         if isinstance(path, rdflib.URIRef):
             return f"<{path}>"
@@ -273,7 +273,7 @@ class ShapesCompiler:
             return "(" + "/".join(self._path(p) for p in Collection(g, path)) + ")"
         raise UnsupportedShapeError(f"unsupported property path {path}")
 
-    def _shown_path(self, path) -> str:  # type: ignore[no-untyped-def]
+    def _shown_path(self, path) -> str:
         if isinstance(path, rdflib.URIRef):
             return compact(str(path))
         alternatives = self.graph.value(path, SH.alternativePath)
@@ -281,10 +281,10 @@ class ShapesCompiler:
             return "|".join(self._shown_path(p) for p in Collection(self.graph, alternatives))
         return self._path(path)
 
-    def _messages(self, node) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    def _messages(self, node) -> dict[str, str]:
         return {str(language(m) or "en"): str(m) for m in self.graph.objects(node, SH.message)}
 
-    def _check_supported(self, shape) -> None:  # type: ignore[no-untyped-def]
+    def _check_supported(self, shape) -> None:
         unknown = {p for p in self.graph.predicates(shape, None)} - _STRUCTURAL - _SUPPORTED
         if unknown:
             names = ", ".join(sorted(compact(str(p)) for p in unknown))
@@ -295,7 +295,7 @@ class ShapesCompiler:
 
     def _constraint(
         self, shape, component: str, path: str | None, messages: dict[str, str], query: str
-    ) -> CompiledConstraint:  # type: ignore[no-untyped-def]
+    ) -> CompiledConstraint:
         severity: Severity = "warning" if self.graph.value(shape, SH.severity) in (SH.Warning, SH.Info) else "violation"
         single = path is not None and path.startswith(("http://", "https://"))
         return CompiledConstraint(

@@ -10,11 +10,12 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from . import evidence_switch, home_view
-from .index_pages import as_csv, as_json, entries, lists
+from .index_pages import IndexList, as_csv, as_json, entries, lists
 from .iris import vocabulary_namespace
 from .page_work import built, cached
-from .query_rows import QueryFailedError
-from .responses import error, page_format, page_language, render_page
+from .publication import Publication
+from .request_errors import NotAcceptableError
+from .responses import page_format, page_language, render_page
 
 WORDS = {
     "de": {
@@ -65,7 +66,7 @@ COUNT_KEYS = {
 }
 
 
-def add_site_routes(app: FastAPI, publication) -> None:  # type: ignore[no-untyped-def]
+def add_site_routes(app: FastAPI, publication: Publication) -> None:
     base = publication.settings.public_base
     listings = lists(vocabulary_namespace(base))
 
@@ -73,13 +74,8 @@ def add_site_routes(app: FastAPI, publication) -> None:  # type: ignore[no-untyp
     async def home(request: Request) -> Response:
         chosen = page_format(request, ("application/json", "text/html"))
         lang = page_language(request)
-        try:
-            evidence = evidence_switch.chosen(request.query_params)
-            numbers = await home_view.build(publication, evidence)
-        except evidence_switch.ChoiceError as mistake:
-            return error(400, str(mistake))
-        except QueryFailedError as failed:
-            return failed.response
+        evidence = evidence_switch.chosen(request.query_params)
+        numbers = await home_view.build(publication, evidence)
         items = [(slug, f"{base}{slug}", listing.titles[lang]) for slug, listing in listings.items()]
         if chosen == "text/html":
             html = render_page(
@@ -122,11 +118,11 @@ def add_site_routes(app: FastAPI, publication) -> None:  # type: ignore[no-untyp
         _add_list_route(app, publication, listing)
 
 
-def _add_list_route(app: FastAPI, publication, listing) -> None:  # type: ignore[no-untyped-def]
+def _add_list_route(app: FastAPI, publication: Publication, listing: IndexList) -> None:
     async def index(request: Request) -> Response:
         chosen = page_format(request, ("application/json", "text/html", "text/csv"))
         if chosen is None:
-            return error(406, "this list is offered as application/json, text/html and text/csv")
+            raise NotAcceptableError("this list is offered as application/json, text/html and text/csv")
         lang = page_language(request)
         search = (request.query_params.get("q") or "").strip()[:200] or None
         # Searches are not cached: any client could fill the cache with made-up ones.
@@ -134,8 +130,6 @@ def _add_list_route(app: FastAPI, publication, listing) -> None:  # type: ignore
         body = cached(key) if key else None
         if body is None:
             result = await publication.evaluate(listing.query, "application/sparql-results+json")
-            if isinstance(result, Response):
-                return result
             body = await built(
                 key, partial(_listing, publication.settings.public_base, listing, result.body, search, chosen, lang)
             )
@@ -147,7 +141,7 @@ def _add_list_route(app: FastAPI, publication, listing) -> None:  # type: ignore
     app.add_api_route(f"/{listing.slug}", index, methods=["GET"], include_in_schema=False)
 
 
-def _listing(site: str, listing, results_json: bytes, search: str | None, chosen: str, lang: str) -> str:  # type: ignore[no-untyped-def]
+def _listing(site: str, listing: IndexList, results_json: bytes, search: str | None, chosen: str, lang: str) -> str:
     """A list as CSV, JSON or its page."""
     found = entries(results_json, search)
     if chosen == "text/csv":

@@ -88,7 +88,7 @@ def _canonical_blank_quads(store: ox.Store, rewriter: BaseRewriter) -> dict[byte
     """The quads that hold a blank node, canonicalised together (a blank node may span graphs), as sorted
     N-Quads lines per graph name."""
     rows = select(store, _BLANK_QUADS)
-    quads = rewriter.quads(ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in rows)  # type: ignore[arg-type]
+    quads = rewriter.quads(ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in rows)
     dataset = ox.Dataset(quads)
     dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     per_graph: dict[bytes, list[bytes]] = {}

@@ -1,4 +1,4 @@
-"""Reading a SPARQL 1.1 Protocol request: the query and its dataset, or a precise 4xx for what is wrong."""
+"""Reading a SPARQL 1.1 Protocol request: the query and its dataset, or a RequestError naming what is wrong."""
 
 from __future__ import annotations
 
@@ -8,18 +8,18 @@ from urllib.parse import parse_qsl
 from starlette.requests import Request
 
 from .evidence_switch import CHOICES, EvidenceChoiceError
+from .request_errors import (
+    InvalidRequestError,
+    MethodNotAllowedError,
+    ReadOnlyError,
+    RequestTooLargeError,
+    UnsupportedMediaTypeError,
+)
 from .sparql_text import MAX_NESTING, MAX_QUERY_CHARS, shape
 
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
 UPDATE = "application/sparql-update"
-
-
-class ProtocolError(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ def _decode_pairs(raw: bytes, where: str) -> list[tuple[str, str]]:
     try:
         return parse_qsl(raw.decode("ascii"), keep_blank_values=True, encoding="utf-8", errors="strict")
     except (UnicodeDecodeError, ValueError) as error:
-        raise ProtocolError(400, f"the {where} is not valid UTF-8 percent-encoded text") from error
+        raise InvalidRequestError(f"the {where} is not valid UTF-8 percent-encoded text") from error
 
 
 def _media_type(header: str | None) -> tuple[str | None, str | None]:
@@ -58,18 +58,18 @@ async def read(request: Request) -> SparqlRequest:
     if request.method == "POST":
         pairs += await _body_pairs(request)
     elif request.method not in ("GET", "HEAD"):
-        raise ProtocolError(405, f"the SPARQL endpoint answers GET and POST, not {request.method}")
+        raise MethodNotAllowedError(f"the SPARQL endpoint answers GET and POST, not {request.method}")
     values: dict[str, list[str]] = {}
     for name, value in pairs:
         values.setdefault(name, []).append(value)
     if "update" in values or "using-graph-uri" in values or "using-named-graph-uri" in values:
-        raise ProtocolError(403, "this endpoint is read-only: SPARQL updates are not accepted")
+        raise ReadOnlyError("this endpoint is read-only: SPARQL updates are not accepted")
     queries = values.get("query", [])
     if len(queries) > 1:
-        raise ProtocolError(400, "the request has more than one 'query' parameter; send exactly one")
+        raise InvalidRequestError("the request has more than one 'query' parameter; send exactly one")
     query = queries[0] if queries else None
     if query is not None and not query.strip():
-        raise ProtocolError(400, "the query is empty")
+        raise InvalidRequestError("the query is empty")
     default = values.get("default-graph-uri")
     named = values.get("named-graph-uri")
     evidence = _evidence(values.get("evidence"), bool(default or named))
@@ -87,12 +87,12 @@ def _evidence(given: list[str] | None, has_dataset: bool) -> str | None:
     if given is None:
         return None
     if len(given) > 1:
-        raise ProtocolError(400, "the request has more than one 'evidence' parameter; send at most one")
+        raise InvalidRequestError("the request has more than one 'evidence' parameter; send at most one")
     if given[0] not in CHOICES:
-        raise ProtocolError(400, str(EvidenceChoiceError(given[0])))
+        raise InvalidRequestError(str(EvidenceChoiceError(given[0])))
     if has_dataset:
-        raise ProtocolError(
-            400, "evidence= is a dataset preset; send it or default-graph-uri/named-graph-uri, not both"
+        raise InvalidRequestError(
+            "evidence= is a dataset preset; send it or default-graph-uri/named-graph-uri, not both"
         )
     return given[0]
 
@@ -104,36 +104,38 @@ async def _body_pairs(request: Request) -> list[tuple[str, str]]:
         return _decode_pairs(body, "form body")
     if kind == DIRECT:
         if charset not in (None, "utf-8", "utf8"):
-            raise ProtocolError(415, f"the query must be sent as UTF-8, not {charset}")
+            raise UnsupportedMediaTypeError(f"the query must be sent as UTF-8, not {charset}")
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError as error:
-            raise ProtocolError(400, "the request body is not valid UTF-8") from error
+            raise InvalidRequestError("the request body is not valid UTF-8") from error
         if "\x00" in text:
-            raise ProtocolError(400, "the request body contains a NUL character; a query is text")
+            raise InvalidRequestError("the request body contains a NUL character; a query is text")
         if not text.strip():
-            raise ProtocolError(400, "the request body is empty; it should hold the query")
+            raise InvalidRequestError("the request body is empty; it should hold the query")
         return [("query", text)]
     if kind == UPDATE:
-        raise ProtocolError(403, "this endpoint is read-only: SPARQL updates are not accepted")
+        raise ReadOnlyError("this endpoint is read-only: SPARQL updates are not accepted")
     if kind is None:
-        raise ProtocolError(415, f"a POST needs a Content-Type: {FORM} or {DIRECT}")
-    raise ProtocolError(415, f"unsupported Content-Type {kind!r}; send {FORM} or {DIRECT}")
+        raise UnsupportedMediaTypeError(f"a POST needs a Content-Type: {FORM} or {DIRECT}")
+    raise UnsupportedMediaTypeError(f"unsupported Content-Type {kind!r}; send {FORM} or {DIRECT}")
 
 
 def query_form(query: str) -> str:
-    """The query's form (SELECT, ASK, CONSTRUCT, DESCRIBE); ProtocolError for a query this endpoint refuses."""
+    """The query's form (SELECT, ASK, CONSTRUCT, DESCRIBE); a RequestError for a query this endpoint refuses."""
     analysed = shape(query)
     if analysed.length > MAX_QUERY_CHARS:
-        raise ProtocolError(413, f"the query is {analysed.length:,} characters long; the limit is {MAX_QUERY_CHARS:,}")
+        raise RequestTooLargeError(
+            f"the query is {analysed.length:,} characters long; the limit is {MAX_QUERY_CHARS:,}"
+        )
     if analysed.depth > MAX_NESTING:
-        raise ProtocolError(
-            400, f"the query nests groups or brackets {analysed.depth} deep; the limit is {MAX_NESTING}"
+        raise InvalidRequestError(
+            f"the query nests groups or brackets {analysed.depth} deep; the limit is {MAX_NESTING}"
         )
     if analysed.uses_service:
-        raise ProtocolError(400, "federated queries (SERVICE) are disabled on this endpoint")
+        raise InvalidRequestError("federated queries (SERVICE) are disabled on this endpoint")
     if analysed.form is None:
         if analysed.is_update:
-            raise ProtocolError(403, "this endpoint is read-only: SPARQL updates are not accepted")
-        raise ProtocolError(400, "not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
+            raise ReadOnlyError("this endpoint is read-only: SPARQL updates are not accepted")
+        raise InvalidRequestError("not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
     return analysed.form

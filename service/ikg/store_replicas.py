@@ -15,9 +15,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+from pathlib import Path
 
 from .external_store import ExternalStore, StoreUnreachableError
-from .query_workers import QueryJob, QueryOutcome
+from .query_interface import BackendHealth, QueryJob, QueryOutcome
 from .single_flight import SingleFlight
 
 CHECK_INTERVAL = 2.0  # seconds between health checks of every store
@@ -33,10 +34,14 @@ class ReplicatedStore:
         self._turn = itertools.count()
         self._flights: SingleFlight[tuple[object, ...], QueryOutcome] = SingleFlight()
         self._checking: asyncio.Task[None] | None = None
+        self.size = len(stores)
 
     async def start(self) -> None:
         await asyncio.gather(*(store.start() for store in self.stores))
         self._checking = asyncio.get_running_loop().create_task(self._check_forever())
+
+    async def answer_at_once(self, job: QueryJob) -> None:
+        return None  # every query goes to a store
 
     async def run(self, job: QueryJob) -> QueryOutcome:
         key = (job.query, job.media_type, job.default_graphs, job.named_graphs, job.max_bytes)
@@ -66,8 +71,18 @@ class ReplicatedStore:
         """Asks every store; True while at least one holds the build and can be reached."""
         return any(await asyncio.gather(*(store.check() for store in self.stores)))
 
-    def alive(self) -> int:
-        return sum(store.alive() for store in self.stores)
+    async def health(self) -> BackendHealth:
+        answering = await self.check()
+        return BackendHealth(
+            answering,
+            sum(store.alive() for store in self.stores),
+            waiting=self.waiting,
+            union_default_graph=self.union_default_graph,
+            problem=None if answering else self.last_problem,
+        )
+
+    def moved(self, dist: Path) -> None:
+        pass  # the stores hold their own copy of the build
 
     @property
     def waiting(self) -> int:

@@ -110,7 +110,7 @@ def _each_query_parsed_once() -> Iterator[None]:
     original = processor.SPARQLProcessor.query
     prepared: dict[tuple[str, str | None, tuple[tuple[str, object], ...]], object] = {}
 
-    def query(self, text, initBindings=None, initNs=None, base=None, DEBUG=False):  # type: ignore[no-untyped-def]  # noqa: N803
+    def query(self, text, initBindings=None, initNs=None, base=None, DEBUG=False):  # noqa: N803
         if isinstance(text, str):
             key = (text, base, tuple(sorted((initNs or {}).items())))
             if key not in prepared:

@@ -426,7 +426,7 @@ def _read_xlsx(path: Path) -> Filled:
     return filled
 
 
-def _sheet_table(worksheet) -> Iterator[list[Cell]]:  # type: ignore[no-untyped-def]
+def _sheet_table(worksheet) -> Iterator[list[Cell]]:
     """Each row's cells, an empty row as []. openpyxl fills a gap of missing rows by yielding one shared empty
     tuple again and again; converting it once keeps a stray value in row 1,048,576 a cheap loop."""
     last, cells = None, []
@@ -536,7 +536,7 @@ def _overstepped(filled: Filled, sheet: Sheet, number: int, column: str | None, 
     filled.problems.append(template_file.problem(filled.file, key, sheet.name, number, column, **values))
 
 
-def _cell(cell) -> Cell:  # type: ignore[no-untyped-def]
+def _cell(cell) -> Cell:
     value = cell.value
     if value is None:
         return _EMPTY
@@ -610,7 +610,7 @@ def _neutralised_text(value: str) -> str:
     return f"'{value}" if value[:1] in RISKY_START else value
 
 
-def _text_cell(sheet, row: int, column: int, value: str) -> None:  # type: ignore[no-untyped-def]
+def _text_cell(sheet, row: int, column: int, value: str) -> None:
     cell = sheet.cell(row=row, column=column)
     cell.value = value
     cell.data_type = "s"  # text, even when it starts with = + - @
@@ -622,7 +622,7 @@ _BOLD = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDE3EA")
 
 
-def _guide(sheet, title: str) -> None:  # type: ignore[no-untyped-def]
+def _guide(sheet, title: str) -> None:
     sheet.title = GUIDE_SHEET
     lines = [
         title,
@@ -662,7 +662,7 @@ def _guide(sheet, title: str) -> None:  # type: ignore[no-untyped-def]
         sheet.column_dimensions[letter].width = width
 
 
-def _lists(sheet, lists: dict[str, list[str]]) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def _lists(sheet, lists: dict[str, list[str]]) -> dict[str, str]:
     """The values for the drop-down lists, one column each; returns each list's cell range."""
     ranges = {}
     for number, (key, header) in enumerate(LISTS.items(), start=1):
@@ -692,7 +692,7 @@ def _sheet_lists(sheets: dict[str, list[dict[str, str]]]) -> dict[str, str]:
     return ranges
 
 
-def _data_sheet(sheet, spec: Sheet, rows: list[dict[str, str]], list_ranges: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+def _data_sheet(sheet, spec: Sheet, rows: list[dict[str, str]], list_ranges: dict[str, str]) -> None:
     for number, column in enumerate(spec.columns, start=1):
         _text_cell(sheet, 1, number, column.header)
         header = sheet.cell(row=1, column=number)
