@@ -21,7 +21,7 @@ import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from ikg.named_queries import NamedQuery, load_all
+from ikg.sparql.named_queries import NamedQuery, load_all
 
 from generate import BASE, generate
 

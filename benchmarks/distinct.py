@@ -38,8 +38,8 @@ import workloads
 from endpoint import ROOT, SYNTHETIC, free_port, start_ikg, start_oxigraph, synthetic_project, wait_for
 from workloads import Entry, Lists, Request
 
-from ikg.iris import CANONICAL_BASE, BaseRewriter
-from ikg.named_queries import load_all
+from ikg.rdf.iris import CANONICAL_BASE, BaseRewriter
+from ikg.sparql.named_queries import load_all
 
 HERE = Path(__file__).resolve().parent
 SCRIPT = HERE / "distinct.lua"

@@ -41,8 +41,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT / "service"))
-from ikg.iris import CANONICAL_BASE, BaseRewriter  # noqa: E402
-from ikg.named_queries import load_all  # noqa: E402
+from ikg.rdf.iris import CANONICAL_BASE, BaseRewriter  # noqa: E402
+from ikg.sparql.named_queries import load_all  # noqa: E402
 
 import generate  # noqa: E402
 

@@ -6,9 +6,9 @@ from functools import cache
 
 import pyoxigraph as ox
 
-from ikg.build import check
-from ikg.namespaces import prefixes
+from ikg.build.pipeline import check
 from ikg.problems import Problem
+from ikg.rdf.namespaces import prefixes
 
 from conftest import BASE, ROOT
 

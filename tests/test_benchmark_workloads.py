@@ -11,8 +11,8 @@ import urllib.parse
 import pyoxigraph as ox
 import pytest
 
-from ikg.iris import CANONICAL_BASE, BaseRewriter
-from ikg.named_queries import NamedQuery, load_all
+from ikg.rdf.iris import CANONICAL_BASE, BaseRewriter
+from ikg.sparql.named_queries import NamedQuery, load_all
 
 from conftest import ROOT
 

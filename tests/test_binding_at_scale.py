@@ -16,7 +16,7 @@ import time
 import pyoxigraph as ox
 import pytest
 
-from ikg.named_queries import load_all
+from ikg.sparql.named_queries import load_all
 
 from conftest import ROOT
 

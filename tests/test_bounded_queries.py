@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from ikg.bounded_queries import Pattern, lookup_patterns, work_bound
+from ikg.query.bounded_queries import Pattern, lookup_patterns, work_bound
 
 EX = "http://example.org/"
 LOOKUP = f"SELECT ?p ?o WHERE {{ <{EX}a> ?p ?o }}"

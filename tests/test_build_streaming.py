@@ -14,9 +14,9 @@ import pytest
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from ikg import evidence, sources
-from ikg.dumps import GzipSink
-from ikg.materialise import materialise
+from ikg.build import evidence, sources
+from ikg.build.dumps import GzipSink
+from ikg.build.materialise import materialise
 
 import generate
 

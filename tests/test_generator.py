@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ikg.build import check
+from ikg.build.pipeline import check
 
 from conftest import ROOT
 

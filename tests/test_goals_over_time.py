@@ -10,8 +10,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from ikg.charts import MAX_LABEL_WIDTH, bar_chart, text_width, wrapped
-from ikg.responses import templates
+from ikg.web.responses import templates
+from ikg.web.views.charts import MAX_LABEL_WIDTH, bar_chart, text_width, wrapped
 
 from conftest import copy_project
 

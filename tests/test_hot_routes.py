@@ -15,9 +15,9 @@ import uvicorn
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from ikg.hot_routes import HotRoute
-from ikg.http_edge import ServiceApp
-from ikg.operations import PublicCors
+from ikg.web.hot_routes import HotRoute
+from ikg.web.http_edge import ServiceApp
+from ikg.web.operations import PublicCors
 
 from server import free_port
 

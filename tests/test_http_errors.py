@@ -11,9 +11,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ikg import request_errors
-from ikg.http_errors import QUERY_STATUS, REQUEST_STATUS, response_for
-from ikg.query_interface import ERROR_KINDS, ErrorKind, QueryError
+from ikg.query.interface import ERROR_KINDS, ErrorKind, QueryError
 from ikg.request_errors import RequestError
+from ikg.web.http_errors import QUERY_STATUS, REQUEST_STATUS, response_for
 
 SITE = "https://ikg.example/leverkusen/"
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from ikg.template_file import MAX_CELL_CHARS, MAX_FILE_BYTES, MAX_ROWS, MAX_UNPACKED_BYTES
+from ikg.workbook.template_file import MAX_CELL_CHARS, MAX_FILE_BYTES, MAX_ROWS, MAX_UNPACKED_BYTES
 
 from conftest import ROOT, run_ikg
 

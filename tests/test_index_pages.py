@@ -8,7 +8,7 @@ import io
 import httpx
 import pytest
 
-from ikg.index_pages import Entry, as_csv
+from ikg.web.views.index_pages import Entry, as_csv
 
 # /action-fields: the 8 action fields and the concept's 7 overall goals, each in its section.
 LISTS = {"measures": 66, "organisations": 92, "programmes": 34, "action-fields": 15}

@@ -9,9 +9,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ikg.iris import CANONICAL_BASE, BaseRewriter
-from ikg.named_queries import ParameterError, load_all
-from ikg.sparql_text import shape
+from ikg.rdf.iris import CANONICAL_BASE, BaseRewriter
+from ikg.sparql.named_queries import ParameterError, load_all
+from ikg.sparql.sparql_text import shape
 
 from conftest import ROOT, on_each_backend
 

@@ -128,7 +128,7 @@ def test_a_result_far_above_the_row_cap_shows_its_first_rows_and_links_the_downl
 
 
 def test_the_page_cache_is_bounded_in_bytes() -> None:
-    from ikg.page_work import PageCache
+    from ikg.web.views.page_work import PageCache
 
     cache = PageCache(budget=1000, largest=400)
     for n in range(10):

@@ -11,7 +11,7 @@ import concurrent.futures
 import httpx
 import pytest
 
-from ikg.sparql_text import MAX_NESTING, MAX_QUERY_CHARS, keywords, nesting_depth, shape
+from ikg.sparql.sparql_text import MAX_NESTING, MAX_QUERY_CHARS, keywords, nesting_depth, shape
 
 TOKENIZER_BOMB = 'SELECT * WHERE { ?s ?p "' + '\\"' * 24_000
 

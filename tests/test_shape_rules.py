@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ikg.build import check
+from ikg.build.pipeline import check
 
 from conftest import BASE, FIXTURES, ROOT
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from ikg.named_queries import NamedQuery, parse
+from ikg.sparql.named_queries import NamedQuery, parse
 
 IRI = "https://ikg.example/x"
 RESOURCE = f"# param v: iri = {IRI} | a resource"

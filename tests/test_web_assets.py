@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from ikg.web_assets import PINNED, AssetError, VendorPackage, fetch_all, installed
+from ikg.web.web_assets import PINNED, AssetError, VendorPackage, fetch_all, installed
 
 from conftest import run_ikg
 

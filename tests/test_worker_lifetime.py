@@ -82,7 +82,7 @@ def test_a_worker_whose_server_ended_before_it_started_ends_at_once(tmp_path: Pa
     # adopted by a subreaper (or init) and ends, instead of loading the store and waiting for jobs forever.
     import multiprocessing
 
-    from ikg.query_workers import _serve
+    from ikg.query.workers import _serve
 
     context = multiprocessing.get_context("spawn")
     parent_end, child_end = context.Pipe()

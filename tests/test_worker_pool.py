@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from ikg.query_interface import QueryJob
-from ikg.query_workers import QueryWorkers, WorkerLimits
+from ikg.query.interface import QueryJob
+from ikg.query.workers import QueryWorkers, WorkerLimits
 
 JOB = QueryJob("ASK { ?s ?p ?o }", "application/sparql-results+json")
 

@@ -233,8 +233,8 @@ def _eventually_every_process_serves_another_version(server: RunningServer, old:
 
 
 def test_a_snapshot_is_the_build_linked_and_outlives_the_swap_of_dist(tmp_path: Path) -> None:
-    from ikg.following import manifest_identity, take_snapshot
-    from ikg.reload import swap_folders
+    from ikg.web.following import manifest_identity, take_snapshot
+    from ikg.web.reload import swap_folders
 
     def folder(name: str, version: str) -> Path:
         (tmp_path / name / "descriptions").mkdir(parents=True)
@@ -255,7 +255,7 @@ def test_a_snapshot_is_the_build_linked_and_outlives_the_swap_of_dist(tmp_path: 
 def test_starting_a_server_removes_the_snapshots_of_ended_processes_only(tmp_path: Path) -> None:
     # Two servers on one dist/ (a restart while the old one drains): the new one must not pull the build
     # from under the processes of the old one.
-    from ikg.following import remove_leftovers
+    from ikg.web.following import remove_leftovers
 
     ended = subprocess.Popen(["true"])
     ended.wait()

@@ -11,16 +11,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .build import BUILD_STEPS, build, check
-from .iris import CANONICAL_BASE
+from .build.pipeline import BUILD_STEPS, build, check
+from .build.shrinking import ShrinkError
+from .build.statistics import DOMAIN_CLASSES
+from .build.validate import ENGINES
 from .problems import LANGUAGES, DataError, Problem, RefusalError
 from .progress import Progress
-from .shrinking import ShrinkError
-from .statistics import DOMAIN_CLASSES
-from .validate import ENGINES
+from .rdf.iris import CANONICAL_BASE
 
 if TYPE_CHECKING:  # the importer is loaded only by the commands that use it
-    from .importer import CheckedCopy
+    from .workbook.importer import CheckedCopy
 
 _SUMMARY = {
     "de": {
@@ -356,7 +356,7 @@ def _refused(command: str, error: ValueError | OSError, lang: str) -> None:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from .export import export
+    from .workbook.export import export
 
     lang = args.lang if args.lang in LANGUAGES else "de"
     try:
@@ -372,7 +372,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from .importer import IMPORT_STEPS, ImportRefusedError, run_import
+    from .workbook.importer import IMPORT_STEPS, ImportRefusedError, run_import
 
     words = _IMPORT_WORDS[args.lang]
     try:
@@ -414,8 +414,8 @@ def _checked_copy(checked: CheckedCopy | None, lang: str) -> None:
 
 
 def _publish(args: argparse.Namespace) -> int:
-    from .backends import store_endpoints
-    from .publish import PublishError, publish
+    from .query.backends import store_endpoints
+    from .query.publish import PublishError, publish
     from .serve import needs_build
     from .settings import store_list
 
@@ -442,7 +442,7 @@ def _publish(args: argparse.Namespace) -> int:
 
 
 def _assets(args: argparse.Namespace) -> int:
-    from .web_assets import AssetError, fetch_all, vendor_folder
+    from .web.web_assets import AssetError, fetch_all, vendor_folder
 
     try:
         fetched = fetch_all(args.root, registry=args.registry)

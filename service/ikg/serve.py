@@ -11,10 +11,10 @@ from pathlib import Path
 
 import uvicorn
 
-from .backends import external_store_for
-from .build import MANIFEST, VOID_FILE, build, read_manifest
-from .http_limits import ConnectionLimits, limited_protocol
+from .build.pipeline import MANIFEST, VOID_FILE, build, read_manifest
+from .query.backends import external_store_for
 from .settings import Settings
+from .web.http_limits import ConnectionLimits, limited_protocol
 
 
 def needs_build(root: Path, dist: Path, base: str) -> str | None:
@@ -56,7 +56,7 @@ def serve(settings: Settings) -> None:
     if settings.workers > 1:
         _serve_processes(settings)
         return
-    from .app import create_app
+    from .web.app import create_app
 
     app = create_app(settings)
     uvicorn.run(app, http=limited_protocol(ConnectionLimits.of(settings)), **_uvicorn_options(settings))
@@ -64,8 +64,8 @@ def serve(settings: Settings) -> None:
 
 def _serve_processes(settings: Settings) -> None:
     """N uvicorn processes on one port, each following dist/; this process is the only one that builds."""
-    from .following import BuildingReloader, per_process_workers, remove_leftovers
-    from .process_app import APP_FACTORY, HTTP_PROTOCOL, SETTINGS_VARIABLE
+    from .web.following import BuildingReloader, per_process_workers, remove_leftovers
+    from .web.process_app import APP_FACTORY, HTTP_PROTOCOL, SETTINGS_VARIABLE
 
     settings = dataclasses.replace(
         settings, query_workers=settings.query_workers or per_process_workers(settings.workers)
@@ -99,7 +99,7 @@ def _uvicorn_options(settings: Settings) -> dict:
 async def _store_refusal(settings: Settings) -> str | None:
     """Why the store must not be served from: it holds another build than dist/. A store that cannot be asked
     now is no reason: ikg starts, and /health answers 503 with the reason until the store holds this build."""
-    from .external_store import StoreUnreachableError
+    from .query.external_store import StoreUnreachableError
 
     store = external_store_for(settings, settings.dist)
     try:
