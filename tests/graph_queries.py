@@ -6,7 +6,7 @@ from functools import cache
 
 import pyoxigraph as ox
 
-from ikg.build.pipeline import check
+from ikg.builder.pipeline import check
 from ikg.problems import Problem
 from ikg.rdf.namespaces import prefixes
 

@@ -11,7 +11,7 @@ from graph_queries import ask as _ask
 from graph_queries import graph_without_violations
 from graph_queries import values as _values
 
-from ikg.build.pipeline import check
+from ikg.builder.pipeline import check
 
 from conftest import BASE, FIXTURES, ROOT, copy_project, run_ikg
 

@@ -14,9 +14,9 @@ import pytest
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from ikg.build import evidence, sources
-from ikg.build.dumps import GzipSink
-from ikg.build.materialise import materialise
+from ikg.builder import evidence, sources
+from ikg.builder.dumps import GzipSink
+from ikg.builder.materialise import materialise
 
 import generate
 

@@ -9,7 +9,7 @@ from graph_queries import ask as _ask
 from graph_queries import checked, graph_without_violations
 from graph_queries import values as _values
 
-from ikg.build import editions
+from ikg.builder import editions
 
 from conftest import BASE
 

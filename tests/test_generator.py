@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ikg.build.pipeline import check
+from ikg.builder.pipeline import check
 
 from conftest import ROOT
 

@@ -12,7 +12,7 @@ import pyoxigraph as ox
 import pytest
 from workbook_cells import fill_row
 
-from ikg.build import sources
+from ikg.builder import sources
 
 from conftest import BASE, FIXTURES, ROOT, copy_project, run_ikg
 

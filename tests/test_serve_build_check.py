@@ -6,7 +6,7 @@ import os
 import time
 from pathlib import Path
 
-from ikg.build.pipeline import build
+from ikg.builder.pipeline import build
 from ikg.serve import needs_build
 
 BASE = "http://127.0.0.1:8123/"

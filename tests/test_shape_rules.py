@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ikg.build.pipeline import check
+from ikg.builder.pipeline import check
 
 from conftest import BASE, FIXTURES, ROOT
 

@@ -19,7 +19,7 @@ import pytest
 from graph_queries import ask as _ask
 from graph_queries import graph_without_violations
 
-from ikg.build.pipeline import check
+from ikg.builder.pipeline import check
 
 from conftest import BASE
 

@@ -6,7 +6,7 @@ holds the rules):
 - `cli`, `serve`: the commands;
 - `web/`: serving over HTTP (`web/views/`: the page models);
 - `query/`: answering queries (embedded workers or external stores); `workbook/`: the KI's spreadsheets;
-- `build/`: `ikg build`, from the sources to dist/;
+- `builder/`: `ikg build`, from the sources to dist/;
 - `sparql/`: query texts, named queries, descriptions;
 - `rdf/`: IRIs, namespaces, formats, terms;
 - beside them, imported by all and importing none of them: `settings`, `progress`, `problems` (a finding as a

@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .build.pipeline import BUILD_STEPS, build, check
-from .build.shrinking import ShrinkError
-from .build.statistics import DOMAIN_CLASSES
-from .build.validate import ENGINES
+from .builder.pipeline import BUILD_STEPS, build, check
+from .builder.shrinking import ShrinkError
+from .builder.statistics import DOMAIN_CLASSES
+from .builder.validate import ENGINES
 from .problems import LANGUAGES, DataError, Problem, RefusalError
 from .progress import Progress
 from .rdf.iris import CANONICAL_BASE

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import uvicorn
 
-from .build.pipeline import MANIFEST, VOID_FILE, build, read_manifest
+from .builder.pipeline import MANIFEST, VOID_FILE, build, read_manifest
 from .query.backends import external_store_for
 from .settings import Settings
 from .web.http_limits import ConnectionLimits, limited_protocol

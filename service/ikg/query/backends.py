@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..build.pipeline import read_manifest
+from ..builder.pipeline import read_manifest
 from ..settings import Settings
 from .interface import QueryBackend
 from .workers import QueryWorkers, WorkerLimits
@@ -26,7 +26,7 @@ def backend_for(settings: Settings, dist: Path) -> QueryBackend:
 
 def external_store_for(settings: Settings, dist: Path) -> ReplicatedStore:
     """The configured external stores, replicas which must each hold the build in `dist`."""
-    from ..build.store_marker import BuildMark
+    from ..builder.store_marker import BuildMark
     from .external_store import ExternalStore
     from .store_replicas import ReplicatedStore
 

@@ -31,9 +31,9 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import aiohttp
 import pyoxigraph as ox
 
-from ..build import store_marker
-from ..build.evidence import REIFIED_STATEMENTS, MarkedIndex
-from ..build.store_marker import BuildMark
+from ..builder import store_marker
+from ..builder.evidence import REIFIED_STATEMENTS, MarkedIndex
+from ..builder.store_marker import BuildMark
 from ..problems import printable
 from ..rdf.oxigraph_types import as_input, as_output
 from ..sparql.sparql_text import shape

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..build.evidence import MarkedIndex
+from ..builder.evidence import MarkedIndex
 from .bounded_queries import Pattern, lookup_patterns, work_bound
 from .interface import QueryJob, QueryOutcome
 from .jobs import execute, load_dump

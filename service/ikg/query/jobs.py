@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..build.evidence import MarkedIndex
+from ..builder.evidence import MarkedIndex
 from ..rdf.oxigraph_types import as_output
 from .interface import QueryJob, QueryOutcome
 

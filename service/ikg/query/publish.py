@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 
-from ..build.store_marker import BuildMark
+from ..builder.store_marker import BuildMark
 from ..rdf.oxigraph_types import serialized
 from .external_store import StoreEndpoints, first_line
 

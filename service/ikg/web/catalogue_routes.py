@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ..build.catalogue import PROFILES
+from ..builder.catalogue import PROFILES
 from ..rdf.oxigraph_types import select
 from ..request_errors import InvalidRequestError, NotAcceptableError, NotFoundError
 from .negotiation import choose

@@ -23,8 +23,8 @@ import time
 import uuid
 from pathlib import Path
 
-from ..build.leftovers import SNAPSHOT, own_prefix, remove_abandoned
-from ..build.pipeline import MANIFEST, read_manifest
+from ..builder.leftovers import SNAPSHOT, own_prefix, remove_abandoned
+from ..builder.pipeline import MANIFEST, read_manifest
 from ..query.interface import QueryBackend
 from ..settings import Settings
 from .publication import Publication

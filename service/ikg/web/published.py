@@ -15,10 +15,10 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from ..build.catalogue import PROFILES
-from ..build.pipeline import VOID_FILE, catalogue_file, read_manifest
-from ..build.publication_config import PublicationConfig
-from ..build.publication_config import load as load_config
+from ..builder.catalogue import PROFILES
+from ..builder.pipeline import VOID_FILE, catalogue_file, read_manifest
+from ..builder.publication_config import PublicationConfig
+from ..builder.publication_config import load as load_config
 from ..rdf.formats import RDF_FORMATS
 from ..rdf.iris import CANONICAL_BASE, BaseRewriter
 from ..sparql.named_queries import NamedQuery, load_all

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..build.catalogue import PREFIXES
+from ..builder.catalogue import PREFIXES
 from ..rdf.oxigraph_types import serialized
 from ..sparql.result_cache import CachedResult
 

@@ -24,8 +24,8 @@ import traceback
 from pathlib import Path
 from typing import Protocol
 
-from ..build import shrinking
-from ..build.leftovers import RETIRED, own_prefix
+from ..builder import shrinking
+from ..builder.leftovers import RETIRED, own_prefix
 from ..query.backends import backend_for, store_endpoints
 from ..query.interface import QueryBackend, QueryJob
 from ..query.publish import publish

@@ -8,7 +8,7 @@ import os
 import weakref
 import zlib
 
-from ..build.precomputed import INDEX, PACK, fingerprint
+from ..builder.precomputed import INDEX, PACK, fingerprint
 from ..sparql.descriptions import RDF_MEDIA
 from ..sparql.result_cache import CachedResult
 from .publication import Publication

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..build import editions as editions_module
-from ..build import sources
+from ..builder import editions as editions_module
+from ..builder import sources
 from ..problems import DataError, RefusalError
 from ..rdf.oxigraph_types import term_value
 from . import workbook

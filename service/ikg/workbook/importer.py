@@ -25,9 +25,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..build import editions as editions_module
-from ..build import sources
-from ..build.validate import Validator
+from ..builder import editions as editions_module
+from ..builder import sources
+from ..builder.validate import Validator
 from ..problems import DataError, Problem, RefusalError, sentences
 from ..progress import Progress, Silent
 from ..rdf.iris import CANONICAL_BASE

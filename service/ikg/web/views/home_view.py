@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ...build.statistics import DOMAIN_CLASSES
+from ...builder.statistics import DOMAIN_CLASSES
 from ...rdf.iris import vocabulary_namespace
 from ..publication import Publication
 from . import evidence_switch
