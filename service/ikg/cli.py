@@ -18,6 +18,7 @@ from .builder.validate import ENGINES
 from .problems import LANGUAGES, DataError, Problem, RefusalError
 from .progress import Progress
 from .rdf.iris import CANONICAL_BASE
+from .settings import SettingError, Settings, language_from_environment, store_list
 
 if TYPE_CHECKING:  # the importer is loaded only by the commands that use it
     from .workbook.importer import CheckedCopy
@@ -60,13 +61,32 @@ _CLASS_NAMES = {
 }
 
 
+# What every command exits with: scripts and schedulers can tell a finding in the data from a mistake in the call.
+OK, FINDINGS, USAGE, NEEDS_CONSENT = 0, 1, 2, 3
+EXIT_CODES = """exit codes:
+  0  done
+  1  findings: the data has violations, or a store or registry refused what was sent
+  2  usage or environment: an option, a setting (IKG_*), a file or a folder is wrong or unreadable
+  3  refused without consent: the build would take much of the publication away (--allow-shrink)"""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    try:
+        args.lang = getattr(args, "lang", None) or language_from_environment()
+    except SettingError as wrong:
+        print(f"ikg {args.command}: {wrong}", file=sys.stderr)
+        return USAGE
     return int(args.run(args))
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="ikg", description="Integration knowledge graph publisher.")
+    parser = argparse.ArgumentParser(
+        prog="ikg",
+        description="Integration knowledge graph publisher.",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--version", action="version", version=f"ikg {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -220,12 +240,8 @@ def _common(command: argparse.ArgumentParser) -> None:
 
 
 def _language(command: argparse.ArgumentParser) -> None:
-    command.add_argument(
-        "--lang",
-        choices=LANGUAGES,
-        default=os.environ.get("IKG_LANG", "de"),
-        help="language of the messages (default: $IKG_LANG or de)",
-    )
+    # No default here: IKG_LANG is read, and refused when ikg does not speak it, once the call is parsed.
+    command.add_argument("--lang", choices=LANGUAGES, help="language of the messages (default: $IKG_LANG or de)")
 
 
 def _report(problems: list[Problem], lang: str) -> int:
@@ -234,7 +250,7 @@ def _report(problems: list[Problem], lang: str) -> int:
     violations = sum(p.severity == "violation" for p in problems)
     words = _SUMMARY[lang]
     print(words["count"].format(v=violations, w=len(problems) - violations) if problems else words["clean"])
-    return 1 if violations else 0
+    return FINDINGS if violations else OK
 
 
 def _warning_counts(warnings: list[Problem], lang: str) -> list[str]:
@@ -258,17 +274,17 @@ def _build(args: argparse.Namespace) -> int:
         result = build(args.root, dist, args.base_url, args.engine, steps, allow_shrink=args.allow_shrink)
     except DataError as error:
         _report(error.problems, args.lang)
-        return 1
+        return FINDINGS
     except ShrinkError as refusal:
         for line in refusal.lines(args.lang):
             print(line)
-        return 3
+        return NEEDS_CONSENT
     except ValueError as error:
         print(f"ikg build: {error}", file=sys.stderr)
-        return 2
+        return USAGE
     except OSError as error:  # a full disk, a folder without write permission: the reason, not a traceback
         print(f"ikg build: {dist} not written: {error.strerror or error}", file=sys.stderr)
-        return 2
+        return USAGE
     for warning in result.warnings:
         print(warning.render(args.lang))
     for line in _warning_counts(result.warnings, args.lang):
@@ -282,14 +298,34 @@ def _build(args: argparse.Namespace) -> int:
         f"{_SUMMARY[args.lang]['built']}: {dist} ({stats['triples']} triples, {len(stats['graphs'])} graphs, "
         f"version {result.manifest['graph_version']})"
     )
-    return 0
+    return OK
 
 
 def _serve(args: argparse.Namespace) -> int:
     from .serve import serve
-    from .settings import Settings, store_list
 
-    settings = Settings.from_environment(
+    try:
+        settings = _serve_settings(args)
+    except ValueError as wrong:  # a setting (IKG_*) that is not a number, say: its name, not a traceback
+        print(f"ikg serve: {wrong}", file=sys.stderr)
+        return USAGE
+    if settings.workers < 1:
+        print(f"ikg serve: --workers must be 1 or more, not {settings.workers}", file=sys.stderr)
+        return USAGE
+    try:
+        serve(settings)
+    except DataError as problem:
+        _report(problem.problems, args.lang)
+        return FINDINGS
+    except ShrinkError as refusal:
+        for line in refusal.lines(args.lang):
+            print(f"ikg serve: {line}", file=sys.stderr)
+        return NEEDS_CONSENT
+    return OK
+
+
+def _serve_settings(args: argparse.Namespace) -> Settings:
+    return Settings.from_environment(
         root=args.root,
         dist=args.dist or args.root / "dist",
         host=args.host,
@@ -303,19 +339,6 @@ def _serve(args: argparse.Namespace) -> int:
         allow_shrink=args.allow_shrink,
         workers=args.workers,
     )
-    if settings.workers < 1:
-        print(f"ikg serve: --workers must be 1 or more, not {settings.workers}", file=sys.stderr)
-        return 2
-    try:
-        serve(settings)
-    except DataError as problem:
-        _report(problem.problems, os.environ.get("IKG_LANG", "de"))
-        return 1
-    except ShrinkError as refusal:
-        for line in refusal.lines(os.environ.get("IKG_LANG", "de")):
-            print(f"ikg serve: {line}", file=sys.stderr)
-        return 3
-    return 0
 
 
 _IMPORT_WORDS = {
@@ -358,17 +381,17 @@ def _refused(command: str, error: ValueError | OSError, lang: str) -> None:
 def _export(args: argparse.Namespace) -> int:
     from .workbook.export import export
 
-    lang = args.lang if args.lang in LANGUAGES else "de"
+    lang = args.lang
     try:
         count = export(args.root, args.file, args.edition)
     except DataError as error:
         _report(error.problems, lang)
-        return 1
+        return FINDINGS
     except (ValueError, OSError) as error:
         _refused("ikg export", error, lang)
-        return 2
+        return USAGE
     print(_IMPORT_WORDS[lang]["exported"].format(n=count, file=args.file))
-    return 0
+    return OK
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -383,11 +406,11 @@ def _import(args: argparse.Namespace) -> int:
         print(words["nothing"])
         if isinstance(error, ImportRefusedError):
             _checked_copy(error.checked, args.lang)
-        return 1
+        return FINDINGS
     except (ValueError, OSError) as error:
         _refused("ikg import", error, args.lang)
         print(words["nothing"], file=sys.stderr)
-        return 2
+        return USAGE
     for warning in result.warnings:
         print(warning.render(args.lang))
     _checked_copy(result.checked, args.lang)
@@ -399,7 +422,7 @@ def _import(args: argparse.Namespace) -> int:
         )
     else:
         print(words["unchanged"].format(source=args.file.name, rows=result.measures, edition=args.edition))
-    return 0
+    return OK
 
 
 def _checked_copy(checked: CheckedCopy | None, lang: str) -> None:
@@ -417,7 +440,6 @@ def _publish(args: argparse.Namespace) -> int:
     from .query.backends import store_endpoints
     from .query.publish import PublishError, publish
     from .serve import needs_build
-    from .settings import store_list
 
     dist = args.dist or args.root / "dist"
     try:
@@ -428,17 +450,24 @@ def _publish(args: argparse.Namespace) -> int:
             build(args.root, dist, args.base_url)
         report = publish(dist, endpoints)
     except DataError as error:
-        _report(error.problems, os.environ.get("IKG_LANG", "de"))
-        return 1
-    except (PublishError, ValueError, OSError) as error:
-        print(f"ikg publish: {error}", file=sys.stderr)
-        print("ikg publish: nothing was replaced where the store runs an update as one transaction", file=sys.stderr)
-        return 1
+        _report(error.problems, args.lang)
+        return FINDINGS
+    except PublishError as error:
+        _publish_failed(error)
+        return FINDINGS
+    except (ValueError, OSError) as error:
+        _publish_failed(error)
+        return USAGE
     for graph, count in sorted(report.graphs.items()):
         print(f"{count:>8} triples  <{graph}>")
     for store in report.stores:
         print(f"published {report.triples} triples in {len(report.graphs)} named graphs to {store}")
-    return 0
+    return OK
+
+
+def _publish_failed(error: Exception) -> None:
+    print(f"ikg publish: {error}", file=sys.stderr)
+    print("ikg publish: nothing was replaced where the store runs an update as one transaction", file=sys.stderr)
 
 
 def _assets(args: argparse.Namespace) -> int:
@@ -448,12 +477,12 @@ def _assets(args: argparse.Namespace) -> int:
         fetched = fetch_all(args.root, registry=args.registry)
     except AssetError as problem:
         print(f"ikg assets: {problem}", file=sys.stderr)
-        return 1
+        return FINDINGS
     for name in fetched:
         print(f"fetched {name} into {vendor_folder(args.root)}")
     if not fetched:
         print(f"up to date: {vendor_folder(args.root)}")
-    return 0
+    return OK
 
 
 if __name__ == "__main__":

@@ -9,6 +9,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
+
+from .problems import LANGUAGES
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,7 @@ class Settings:
     max_client_connections: int = 100  # behind a reverse proxy every client is the proxy: raise it to max_connections
     allow_shrink: bool = False  # let builds and reloads replace the graph with one that loses much of it
     workers: int = 1  # HTTP processes sharing the port (README, Several processes); 1: ikg serve is the process
+    lang: str = "de"  # the language of messages to the KI's staff and operators (IKG_LANG): de or en
 
     @property
     def public_base(self) -> str:
@@ -59,32 +63,33 @@ class Settings:
         env = os.environ
         values: dict[str, object] = {
             "host": env.get("IKG_HOST", cls.host),
-            "port": int(env.get("IKG_PORT", cls.port)),
+            "port": _number(int, "IKG_PORT", cls.port),
             "base_url": env.get("IKG_BASE_URL") or None,
-            "query_timeout": float(env.get("IKG_QUERY_TIMEOUT", cls.query_timeout)),
-            "query_workers": int(env["IKG_QUERY_WORKERS"]) if env.get("IKG_QUERY_WORKERS") else None,
-            "max_result_bytes": int(env.get("IKG_MAX_RESULT_BYTES", cls.max_result_bytes)),
-            "watch_interval": float(env.get("IKG_WATCH_INTERVAL", cls.watch_interval)),
-            "cache_entries": int(env.get("IKG_CACHE_ENTRIES", cls.cache_entries)),
-            "cache_bytes": int(env.get("IKG_CACHE_BYTES", cls.cache_bytes)),
-            "worker_memory_mb": int(env.get("IKG_WORKER_MEMORY_MB", cls.worker_memory_mb)),
-            "quick_workers": int(env.get("IKG_QUICK_WORKERS", cls.quick_workers)),
-            "quick_limit": float(env.get("IKG_QUICK_LIMIT", cls.quick_limit)),
-            "queue_timeout": float(env.get("IKG_QUEUE_TIMEOUT", cls.queue_timeout)),
-            "client_queries": int(env.get("IKG_CLIENT_QUERIES", cls.client_queries)),
+            "query_timeout": _number(float, "IKG_QUERY_TIMEOUT", cls.query_timeout),
+            "query_workers": _number(int, "IKG_QUERY_WORKERS", None),
+            "max_result_bytes": _number(int, "IKG_MAX_RESULT_BYTES", cls.max_result_bytes),
+            "watch_interval": _number(float, "IKG_WATCH_INTERVAL", cls.watch_interval),
+            "cache_entries": _number(int, "IKG_CACHE_ENTRIES", cls.cache_entries),
+            "cache_bytes": _number(int, "IKG_CACHE_BYTES", cls.cache_bytes),
+            "worker_memory_mb": _number(int, "IKG_WORKER_MEMORY_MB", cls.worker_memory_mb),
+            "quick_workers": _number(int, "IKG_QUICK_WORKERS", cls.quick_workers),
+            "quick_limit": _number(float, "IKG_QUICK_LIMIT", cls.quick_limit),
+            "queue_timeout": _number(float, "IKG_QUEUE_TIMEOUT", cls.queue_timeout),
+            "client_queries": _number(int, "IKG_CLIENT_QUERIES", cls.client_queries),
             "reload_token": env.get("IKG_RELOAD_TOKEN") or None,
             "store": store_list(env.get("IKG_STORE")),
             "store_update": store_list(env.get("IKG_STORE_UPDATE")),
-            "request_head_timeout": float(env.get("IKG_REQUEST_HEAD_TIMEOUT", cls.request_head_timeout)),
-            "request_body_timeout": float(env.get("IKG_REQUEST_BODY_TIMEOUT", cls.request_body_timeout)),
-            "keep_alive_timeout": float(env.get("IKG_KEEP_ALIVE_TIMEOUT", cls.keep_alive_timeout)),
-            "max_url_bytes": int(env.get("IKG_MAX_URL_BYTES", cls.max_url_bytes)),
-            "max_head_bytes": int(env.get("IKG_MAX_HEAD_BYTES", cls.max_head_bytes)),
-            "max_body_bytes": int(env.get("IKG_MAX_BODY_BYTES", cls.max_body_bytes)),
-            "max_connections": int(env.get("IKG_MAX_CONNECTIONS", cls.max_connections)),
-            "max_client_connections": int(env.get("IKG_MAX_CLIENT_CONNECTIONS", cls.max_client_connections)),
+            "request_head_timeout": _number(float, "IKG_REQUEST_HEAD_TIMEOUT", cls.request_head_timeout),
+            "request_body_timeout": _number(float, "IKG_REQUEST_BODY_TIMEOUT", cls.request_body_timeout),
+            "keep_alive_timeout": _number(float, "IKG_KEEP_ALIVE_TIMEOUT", cls.keep_alive_timeout),
+            "max_url_bytes": _number(int, "IKG_MAX_URL_BYTES", cls.max_url_bytes),
+            "max_head_bytes": _number(int, "IKG_MAX_HEAD_BYTES", cls.max_head_bytes),
+            "max_body_bytes": _number(int, "IKG_MAX_BODY_BYTES", cls.max_body_bytes),
+            "max_connections": _number(int, "IKG_MAX_CONNECTIONS", cls.max_connections),
+            "max_client_connections": _number(int, "IKG_MAX_CLIENT_CONNECTIONS", cls.max_client_connections),
             "allow_shrink": env.get("IKG_ALLOW_SHRINK", "") in ("1", "true", "yes"),
-            "workers": int(env.get("IKG_WORKERS", cls.workers)),
+            "workers": _number(int, "IKG_WORKERS", cls.workers),
+            "lang": language_from_environment(),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
@@ -107,3 +112,32 @@ def store_list(given: str | Iterable[str] | None) -> tuple[str, ...]:
         return ()
     values = [given] if isinstance(given, str) else list(given)
     return tuple(url for value in values for url in re.split(r"[,\s]+", value) if url)
+
+
+class SettingError(ValueError):
+    """A setting given a value ikg does not take; the message names the variable and what it takes."""
+
+
+def language_from_environment() -> str:
+    """The language IKG_LANG names (de when unset); SettingError for one ikg does not speak."""
+    given = os.environ.get("IKG_LANG") or "de"
+    if given not in LANGUAGES:
+        raise SettingError(
+            f"IKG_LANG={given!r} is not a language of ikg's messages; set it to {' or '.join(LANGUAGES)}"
+        )
+    return given
+
+
+N = TypeVar("N", int, float)
+
+
+def _number(kind: type[N], name: str, default: N | None) -> N | None:
+    """The variable's value as a number of that kind, the default when unset; SettingError naming it if not one."""
+    given = os.environ.get(name)
+    if not given:
+        return default
+    try:
+        return kind(given)
+    except ValueError:
+        what = "a whole number" if kind is int else "a number"
+        raise SettingError(f"{name}={given!r} is not {what}") from None

@@ -106,7 +106,7 @@ class Reloader:
             if lost:
                 refusal = shrinking.ShrinkError(lost, CONSENT)
                 await remove_folder(staging)
-                return self._result(False, trigger, started, None, refusal.lines(_language()))
+                return self._result(False, trigger, started, None, refusal.lines(self.settings.lang))
             if self.settings.store:
                 await asyncio.to_thread(
                     publish, staging, store_endpoints(self.settings.store, self.settings.store_update)
@@ -146,7 +146,7 @@ class Reloader:
             "--base-url",
             self.settings.public_base,
             "--lang",
-            _language(),
+            self.settings.lang,
         ]
         process = await asyncio.create_subprocess_exec(
             *command, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
@@ -254,10 +254,6 @@ def swap_folders(staging: Path, dist: Path) -> Path:
 
 async def remove_folder(folder: Path) -> None:
     await asyncio.to_thread(shutil.rmtree, folder, ignore_errors=True)
-
-
-def _language() -> str:
-    return os.environ.get("IKG_LANG", "de") if os.environ.get("IKG_LANG") in ("de", "en") else "de"
 
 
 async def _prove(workers: QueryBackend) -> None:
