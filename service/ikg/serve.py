@@ -11,7 +11,7 @@ from pathlib import Path
 
 import uvicorn
 
-from .builder.pipeline import MANIFEST, VOID_FILE, build, read_manifest
+from .builder.pipeline import MANIFEST, VOID_FILE, build, read_manifest, source_files
 from .query.backends import external_store_for
 from .settings import Settings
 from .web.http_limits import ConnectionLimits, limited_protocol
@@ -28,9 +28,7 @@ def needs_build(root: Path, dist: Path, base: str) -> str | None:
     if "editions" not in manifest_data or not (dist / VOID_FILE).exists():
         return f"{dist} was built by an ikg without the catalogue"
     built = manifest.stat().st_mtime
-    sources = [p for folder in ("vocab", "shapes", "graph") for p in (root / folder).rglob("*") if p.is_file()]
-    sources += [p for p in (root / "publication.toml",) if p.exists()]  # the catalogue is built from it
-    newer = [p for p in sources if p.stat().st_mtime > built]
+    newer = [p for p in source_files(root) if p.stat().st_mtime > built]
     return f"{newer[0]} changed since the last build" if newer else None
 
 

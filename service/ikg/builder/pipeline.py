@@ -29,6 +29,10 @@ from .publication_config import load as load_publication_config
 from .validate import Engine, Validator
 
 MANIFEST = "manifest.json"
+# What a build is made from, below the project's root: a change in any of them calls for a new build (the
+# named queries too: the descriptions the build writes are made with two of them).
+SOURCE_FOLDERS = ("vocab", "shapes", "graph", "queries")
+SOURCE_FILES = ("publication.toml",)
 VOID_FILE = "void.ttl"
 
 
@@ -191,3 +195,10 @@ def _served_manifest(dist: Path) -> dict | None:
 
 def read_manifest(dist: Path) -> dict:
     return json.loads((dist / MANIFEST).read_text(encoding="utf-8"))
+
+
+def source_files(root: Path) -> list[Path]:
+    """Every file a build of the project in `root` reads, editors' temporary files left out."""
+    files = [p for folder in SOURCE_FOLDERS for p in (root / folder).rglob("*") if p.is_file()]
+    files += [root / name for name in SOURCE_FILES if (root / name).is_file()]
+    return [p for p in files if not p.name.startswith(".") and not p.name.endswith("~")]

@@ -39,6 +39,41 @@ def by_name(name: str) -> RdfFormat:
     raise KeyError(f"unknown RDF format {name!r}; known: {', '.join(f.name for f in RDF_FORMATS)}")
 
 
+PAGE = "text/html"  # the page for people that an address offers beside its RDF
+
+
+@dataclass(frozen=True)
+class Offer:
+    """The documents one address is offered as, each by its suffix (`…/catalog.ttl`) and its media type, in the
+    order of preference for a client that states none; taken from the table above, so a suffix and its media type
+    are never restated."""
+
+    variants: dict[str, str]  # suffix → media type
+
+    @classmethod
+    def of(cls, *names: str, page: bool = True) -> Offer:
+        """The formats named (by name, suffix or media type) in this order, and the page last if offered."""
+        chosen = {f.suffix: f.media_type for f in map(by_name, names)}
+        return cls({**chosen, **({"html": PAGE} if page else {})})
+
+    @property
+    def media_types(self) -> tuple[str, ...]:
+        return tuple(self.variants.values())
+
+    @property
+    def rdf_media_types(self) -> tuple[str, ...]:
+        return tuple(m for m in self.variants.values() if m != PAGE)
+
+    def suffix(self, media_type: str) -> str:
+        return next(s for s, m in self.variants.items() if m == media_type)
+
+    def alternates(self, iri: str, page: bool = True) -> str:
+        """The Link header naming every variant of `iri` (`rel="alternate"`), the page among them if asked."""
+        return ", ".join(
+            f'<{iri}.{s}>; rel="alternate"; type="{m}"' for s, m in self.variants.items() if page or m != PAGE
+        )
+
+
 # What a query answers in: tables for SELECT and ASK, graphs for CONSTRUCT and DESCRIBE; the first is the default.
 TABLE_TYPES = (
     "application/sparql-results+json",

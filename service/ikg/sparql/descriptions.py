@@ -14,24 +14,18 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
+from ..rdf.formats import Offer
 from ..rdf.oxigraph_types import serialized
 from .named_queries import NamedQuery
 from .result_cache import ResultCache
 
-VARIANTS = {
-    "ttl": "text/turtle",
-    "trig": "application/trig",
-    "nq": "application/n-quads",
-    "jsonld": "application/ld+json",
-    "rdf": "application/rdf+xml",
-    "nt": "application/n-triples",
-    "html": "text/html",
-}
 # Our preference when the client has none (rdflib sends its list without q-values, a harvester */*):
 # RDF first; HTML only for clients that name it, as browsers do.
-OFFERS = tuple(VARIANTS.values())
+OFFER = Offer.of("turtle", "trig", "nquads", "jsonld", "rdfxml", "ntriples")
+VARIANTS = OFFER.variants
+OFFERS = OFFER.media_types
 WITH_GRAPHS = ("application/trig", "application/n-quads", "application/ld+json")
-RDF_MEDIA = tuple(m for m in OFFERS if m != "text/html")
+RDF_MEDIA = OFFER.rdf_media_types
 # Every path of the namespace that names resources: things, sources, the vocabulary, the named graphs, the editors.
 DEREFERENCEABLE = ("id", "source", "def", "graph", "project")
 VOCABULARY = "ikg"
@@ -46,7 +40,7 @@ def split_variant(path: str) -> tuple[str, str | None]:
 
 
 def links(iri: str) -> str:
-    return ", ".join(f'<{iri}.{suffix}>; rel="alternate"; type="{media}"' for suffix, media in VARIANTS.items())
+    return OFFER.alternates(iri)
 
 
 def is_described(iri: str, base: str) -> bool:

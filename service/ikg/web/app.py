@@ -14,7 +14,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.staticfiles import StaticFiles
 
 from ..query import inspection as query_inspection
-from ..rdf.formats import GRAPH_TYPES, TABLE_TYPES, result_formats
+from ..rdf.formats import GRAPH_TYPES, TABLE_TYPES, Offer, result_formats
 from ..request_errors import InvalidRequestError, NotAcceptableError, NotFoundError
 from ..settings import Settings
 from ..sparql.named_queries import NamedQuery
@@ -34,7 +34,7 @@ from .site_routes import add_site_routes
 from .views import evidence_switch
 from .web_assets import vendor_folder
 
-DESCRIPTION_TYPES = ("text/turtle", "application/rdf+xml", "application/ld+json", "application/n-triples", "text/html")
+DESCRIPTION_TYPES = Offer.of("turtle", "rdfxml", "jsonld", "ntriples").media_types
 
 
 def _prefers_page(request: Request) -> bool:

@@ -13,22 +13,16 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ..builder.catalogue import PROFILES
+from ..rdf.formats import Offer
 from ..rdf.oxigraph_types import select
 from ..request_errors import InvalidRequestError, NotAcceptableError, NotFoundError
 from .negotiation import choose
 from .publication import Publication
 from .rdf_document import RdfDocument
-from .responses import body_response, page_language, render_page
+from .responses import body_response, cached_response, page_language, render_page
 
-VARIANTS = {
-    "rdf": "application/rdf+xml",
-    "ttl": "text/turtle",
-    "jsonld": "application/ld+json",
-    "nt": "application/n-triples",
-    "html": "text/html",
-}
-CATALOGUE_OFFERS = tuple(VARIANTS.values())  # RDF/XML first: what a client naming nothing gets
-VOID_OFFERS = ("text/turtle", "application/rdf+xml", "application/ld+json", "application/n-triples", "text/html")
+CATALOGUE = Offer.of("rdfxml", "turtle", "jsonld", "ntriples")  # RDF/XML first: what a client naming nothing gets
+VOID = Offer.of("turtle", "rdfxml", "jsonld", "ntriples")
 WORDS = {
     "de": {
         "title": "Datenkatalog (DCAT-AP.de)",
@@ -94,29 +88,29 @@ def add_catalogue_routes(app: FastAPI, publication: Publication) -> None:
         profile = request.query_params.get("profile", "dcat-ap-de-3.0")
         if profile not in current.catalogues:
             raise InvalidRequestError(f"unknown profile {profile!r}; offered: {', '.join(PROFILES)}")
-        media = _media(request, suffix, CATALOGUE_OFFERS)
+        media = _media(request, suffix, CATALOGUE)
         if media is None:
-            raise NotAcceptableError(f"the catalogue is offered as {', '.join(CATALOGUE_OFFERS)}")
+            raise NotAcceptableError(f"the catalogue is offered as {', '.join(CATALOGUE.media_types)}")
         if media == "text/html":
             return _catalogue_page(request, base, current.catalogue_store)
-        return _rdf(request, current.catalogues[profile], media, f"{base}catalog", suffix)
+        return _rdf(request, current.catalogues[profile], media, f"{base}catalog", suffix, CATALOGUE)
 
     async def void_description(request: Request, suffix: str | None = None) -> Response:
-        media = _media(request, suffix, VOID_OFFERS)
+        media = _media(request, suffix, VOID)
         if media is None:
-            raise NotAcceptableError(f"the VoID description is offered as {', '.join(VOID_OFFERS)}")
+            raise NotAcceptableError(f"the VoID description is offered as {', '.join(VOID.media_types)}")
         if media == "text/html":
             # People get the same document as Turtle shown as text, the machine-readable form itself.
             media = "text/turtle"
-        return _rdf(request, publication.current.void, media, f"{base}.well-known/void", suffix)
+        return _rdf(request, publication.current.void, media, f"{base}.well-known/void", suffix, VOID)
 
     async def catalogue_variant(request: Request, suffix: str) -> Response:
-        if suffix not in VARIANTS:
+        if suffix not in CATALOGUE.variants:
             raise NotFoundError()
         return await catalogue(request, suffix)
 
     async def void_variant(request: Request, suffix: str) -> Response:
-        if suffix not in VARIANTS or suffix == "html":
+        if suffix not in VOID.variants or suffix == "html":
             raise NotFoundError()
         return await void_description(request, suffix)
 
@@ -126,26 +120,18 @@ def add_catalogue_routes(app: FastAPI, publication: Publication) -> None:
     app.add_api_route("/.well-known/void.{suffix}", void_variant, methods=["GET", "HEAD"], include_in_schema=False)
 
 
-def _media(request: Request, suffix: str | None, offers: tuple[str, ...]) -> str | None:
+def _media(request: Request, suffix: str | None, offer: Offer) -> str | None:
     if suffix is not None:
-        return VARIANTS[suffix]
+        return offer.variants[suffix]
     # No Accept header at all is a harvester: the first offer, as for */*.
-    return choose(request.headers.get("accept") or "*/*", offers)
+    return choose(request.headers.get("accept") or "*/*", offer.media_types)
 
 
-def _rdf(request: Request, document: RdfDocument, media: str, iri: str, suffix: str | None) -> Response:
-    result = document.body(media)
-    headers = {
-        "ETag": result.etag,
-        "Cache-Control": "public, max-age=300",
-        "Link": ", ".join(f'<{iri}.{s}>; rel="alternate"; type="{m}"' for s, m in VARIANTS.items() if m != "text/html"),
-    }
+def _rdf(request: Request, document: RdfDocument, media: str, iri: str, suffix: str | None, offer: Offer) -> Response:
+    headers = {"Link": offer.alternates(iri, page=False)}
     if suffix is None:
-        headers["Vary"] = "Accept"
-        headers["Content-Location"] = f"{iri}.{next(s for s, m in VARIANTS.items() if m == media)}"
-    if result.etag in request.headers.get("if-none-match", ""):
-        return Response(status_code=304, headers=headers)
-    return body_response(request, result.body, media, headers)
+        headers["Content-Location"] = f"{iri}.{offer.suffix(media)}"
+    return cached_response(request, document.body(media), media, headers, vary=suffix is None)
 
 
 def _catalogue_page(request: Request, base: str, store: ox.Store) -> Response:

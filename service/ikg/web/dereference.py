@@ -25,6 +25,7 @@ from ..sparql.descriptions import (
 )
 from ..sparql.descriptions import (
     DESCRIPTION,
+    OFFER,
     OFFERS,
     QUADS,
     ROWS_MEDIA,
@@ -115,8 +116,7 @@ async def describe(request: Request, publication: Publication, prefix: str, path
         result = await _live(publication, iri, media)
     headers = {"Link": links(iri_text), "X-Content-Type-Options": "nosniff"}
     if suffix is None:
-        extension = next(s for s, m in VARIANTS.items() if m == media)
-        headers["Content-Location"] = f"{iri_text}.{extension}"
+        headers["Content-Location"] = f"{iri_text}.{OFFER.suffix(media)}"
     return cached_response(request, result, media, headers, vary=suffix is None)
 
 
@@ -206,7 +206,7 @@ async def _vocabulary(request: Request, publication: Publication, suffix: str | 
         raise NotAcceptableError(f"the vocabulary is offered as {', '.join(OFFERS)}")
     headers = {"Link": links(iri)}
     if suffix is None:
-        headers["Content-Location"] = f"{iri}.{next(s for s, m in VARIANTS.items() if m == media)}"
+        headers["Content-Location"] = f"{iri}.{OFFER.suffix(media)}"
     wanted = "application/n-triples" if media == "text/html" else media
     result = await publication.evaluate(vocabulary_query(base), wanted)
     if media != "text/html":

@@ -19,7 +19,7 @@ from starlette.types import Receive, Scope, Send
 from ..request_errors import NotFoundError
 from .negotiation import choose
 from .publication import Publication
-from .responses import page_language, render_page
+from .responses import caching_headers, not_modified, page_language, render_page
 
 WORDS = {
     "de": {
@@ -87,10 +87,8 @@ def add_download_routes(app: FastAPI, publication: Publication) -> None:
         if dump is None:
             raise NotFoundError(f"no download {name!r}; see {base}downloads", media="text/plain")
         etag = f'"{dump["sha256"]}"'
-        headers = {"ETag": etag, "Cache-Control": "public, max-age=300", "X-Content-Type-Options": "nosniff"}
-        if etag in request.headers.get("if-none-match", ""):
-            return Response(status_code=304, headers=headers)
-        return HeldFileResponse(current.open_dump(name), name, headers)
+        headers = caching_headers(etag, {"X-Content-Type-Options": "nosniff"})
+        return not_modified(request, headers) or HeldFileResponse(current.open_dump(name), name, headers)
 
 
 class HeldFileResponse(Response):

@@ -26,6 +26,7 @@ from typing import Protocol
 
 from ..builder import shrinking
 from ..builder.leftovers import RETIRED, own_prefix
+from ..builder.pipeline import source_files
 from ..query.backends import backend_for, store_endpoints
 from ..query.interface import QueryBackend, QueryJob
 from ..query.publish import publish
@@ -33,8 +34,6 @@ from ..settings import Settings
 from .published import Published
 from .reload_log import ReloadLog, ReloadResult
 
-WATCHED = ("vocab", "shapes", "graph", "queries")
-WATCHED_FILES = ("publication.toml",)
 CONSENT = "IKG_ALLOW_SHRINK=1, ikg serve --allow-shrink or POST /admin/reload?allow_shrink=1"
 BUILD_FAILED = "The build failed; the server log has the detail."
 # An absolute path not part of a URL: its folders are the server's business, its last part may help.
@@ -43,15 +42,7 @@ _ABSOLUTE_PATH = re.compile(r"(?<![\w:/.~-])/(?:[^\s/'\"]+/)+(?=[^\s/'\"]+)")
 
 def fingerprint(root: Path) -> tuple:
     """What the graph is built from, as names, sizes and times: it changes when any source file does."""
-    files = [p for folder in WATCHED for p in (root / folder).rglob("*") if p.is_file()]
-    files += [root / name for name in WATCHED_FILES if (root / name).is_file()]
-    return tuple(
-        sorted(
-            (str(p.relative_to(root)), p.stat().st_mtime_ns, p.stat().st_size)
-            for p in files
-            if not p.name.startswith(".") and not p.name.endswith("~")  # editors' temporary files
-        )
-    )
+    return tuple(sorted((str(p.relative_to(root)), p.stat().st_mtime_ns, p.stat().st_size) for p in source_files(root)))
 
 
 class Reloaded(Protocol):

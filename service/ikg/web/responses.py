@@ -156,12 +156,22 @@ def cached_response(
     request: Request, result: CachedResult, media_type: str, headers: dict[str, str] | None = None, vary: bool = True
 ) -> Response:
     """A 200 with the body, or a 304 when the client already has this version; caching headers on both."""
-    headers = {"ETag": result.etag, "Cache-Control": "public, max-age=300", **(headers or {})}
+    headers = caching_headers(result.etag, headers)
     if vary:
         headers["Vary"] = "Accept"
-    if result.etag in request.headers.get("if-none-match", ""):
+    return not_modified(request, headers) or body_response(request, result.body, media_type, headers)
+
+
+def caching_headers(etag: str, headers: dict[str, str] | None = None) -> dict[str, str]:
+    """What every answer that can be cached carries: its ETag, and five minutes before a cache asks again."""
+    return {"ETag": etag, "Cache-Control": "public, max-age=300", **(headers or {})}
+
+
+def not_modified(request: Request, headers: dict[str, str]) -> Response | None:
+    """A 304 with the caching headers when the client already holds the ETag in `headers`, else None."""
+    if headers["ETag"] in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)
-    return body_response(request, result.body, media_type, headers)
+    return None
 
 
 NOT_FOUND_WORDS = {

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import partial
 
+from ...rdf.iris import CANONICAL_BASE, vocabulary_namespace
 from ...request_errors import InvalidRequestError
 from . import evidence_switch
 from .concept_view import link_names
@@ -15,13 +16,14 @@ from .page_work import off_loop
 from .query_rows import Row, query_rows
 
 QUERIES = ("report-editions", "compare-editions", "compare-goal-coverage")
+_IKG = vocabulary_namespace(CANONICAL_BASE)
 PROPERTIES = {
-    "https://ikg.example/leverkusen/def/ikg#operator": "operator",
-    "https://ikg.example/leverkusen/def/ikg#partner": "partner",
+    f"{_IKG}operator": "operator",
+    f"{_IKG}partner": "partner",
     "http://schema.org/funder": "funding",
-    "https://ikg.example/leverkusen/def/ikg#servesGoal": "goal",
-    "https://ikg.example/leverkusen/def/ikg#actionField": "action_field",
-    "https://ikg.example/leverkusen/def/ikg#status": "status",
+    f"{_IKG}servesGoal": "goal",
+    f"{_IKG}actionField": "action_field",
+    f"{_IKG}status": "status",
 }
 WORDS = {
     "de": {
@@ -183,7 +185,7 @@ def _sort_changes(view: CompareView, base: str) -> CompareView:
 
 
 def _property_name(base: str, iri: str) -> str:
-    canonical = iri.replace(base, "https://ikg.example/leverkusen/", 1)
+    canonical = iri.replace(base, CANONICAL_BASE, 1)
     return PROPERTIES.get(canonical, iri)
 
 
