@@ -290,13 +290,13 @@ def _build(args: argparse.Namespace) -> int:
     for line in _warning_counts(result.warnings, args.lang):
         print(line)
     names = _CLASS_NAMES[args.lang]
-    counts = result.manifest["statistics"]["domain"]
+    counts = result.manifest.statistics["domain"]
     for key in DOMAIN_CLASSES:
         print(f"{names[key]:>24}: {counts[key]}")
-    stats = result.manifest["statistics"]
+    stats = result.manifest.statistics
     print(
         f"{_SUMMARY[args.lang]['built']}: {dist} ({stats['triples']} triples, {len(stats['graphs'])} graphs, "
-        f"version {result.manifest['graph_version']})"
+        f"version {result.manifest.graph_version})"
     )
     return OK
 

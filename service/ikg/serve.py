@@ -11,7 +11,8 @@ from pathlib import Path
 
 import uvicorn
 
-from .builder.pipeline import MANIFEST, VOID_FILE, build, read_manifest, source_files
+from .builder.manifest import MANIFEST, read_manifest
+from .builder.pipeline import VOID_FILE, build, source_files
 from .query.backends import external_store_for
 from .settings import Settings
 from .web.http_limits import ConnectionLimits, limited_protocol
@@ -22,10 +23,13 @@ def needs_build(root: Path, dist: Path, base: str) -> str | None:
     manifest = dist / MANIFEST
     if not manifest.exists():
         return f"{dist} has no build yet"
-    manifest_data = read_manifest(dist)
-    if manifest_data.get("base") != base:
+    try:
+        built_for = read_manifest(dist).base
+    except ValueError:
+        return f"{dist} was built by another version of ikg"
+    if built_for != base:
         return f"{dist} was built for another base URL"
-    if "editions" not in manifest_data or not (dist / VOID_FILE).exists():
+    if not (dist / VOID_FILE).exists():
         return f"{dist} was built by an ikg without the catalogue"
     built = manifest.stat().st_mtime
     newer = [p for p in source_files(root) if p.stat().st_mtime > built]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import tempfile
@@ -24,11 +23,11 @@ from .catalogue import PREFIXES as CATALOGUE_PREFIXES
 from .catalogue import PROFILES, CatalogueInput, Edition, build_catalogue
 from .last_changed import last_changed
 from .leftovers import RETIRED, SCRATCH, STAGING, own_prefix, remove_abandoned
+from .manifest import MANIFEST, Manifest, Statistics, read_manifest
 from .materialise import materialise
 from .publication_config import load as load_publication_config
 from .validate import Engine, Validator
 
-MANIFEST = "manifest.json"
 # What a build is made from, below the project's root: a change in any of them calls for a new build (the
 # named queries too: the descriptions the build writes are made with two of them).
 SOURCE_FOLDERS = ("vocab", "shapes", "graph", "queries")
@@ -43,7 +42,7 @@ def catalogue_file(profile: str) -> str:
 @dataclass(frozen=True)
 class BuildResult:
     dist: Path
-    manifest: dict
+    manifest: Manifest
     warnings: list[Problem]
 
 
@@ -128,18 +127,18 @@ def build(
         void = void_description.describe(rewriter.target_base, stats, written)
         _write_turtle(staging / VOID_FILE, void, {**CATALOGUE_PREFIXES, **namespaces})
         steps.step()
-        manifest = {
-            "ikg_version": __version__,
-            "base": rewriter.target_base,
-            "canonical_base": CANONICAL_BASE,
-            "graph_version": graph_version,
-            "modified": modified,
-            "statistics": stats,
-            "dumps": written + [e.dump for e in found],
-            "editions": [{"report": e.report, "graph": e.graph, "year": e.year, "dump": e.dump["file"]} for e in found],
-        }
-        precomputed.write(staging, rewriter.target_base, root / "queries", str(manifest["graph_version"]))
-        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        manifest = Manifest(
+            ikg_version=__version__,
+            base=rewriter.target_base,
+            canonical_base=CANONICAL_BASE,
+            graph_version=graph_version,
+            modified=modified,
+            statistics=stats,
+            dumps=written + [e.dump for e in found],
+            editions=[{"report": e.report, "graph": e.graph, "year": e.year, "dump": e.dump["file"]} for e in found],
+        )
+        precomputed.write(staging, rewriter.target_base, root / "queries", manifest.graph_version)
+        (staging / MANIFEST).write_text(manifest.to_json(), encoding="utf-8")
         served = _served_manifest(dist)
         lost = shrinking.losses(served, manifest) if served and not allow_shrink else []
         if lost:
@@ -168,7 +167,7 @@ def _scratch(dist: Path) -> Iterator[Path]:
         yield Path(folder)
 
 
-def _rewrite_keys(stats: dict, rewriter: BaseRewriter) -> dict:
+def _rewrite_keys(stats: Statistics, rewriter: BaseRewriter) -> Statistics:
     for key in ("graphs", "classes", "properties"):
         stats[key] = {rewriter.iri(iri): n for iri, n in stats[key].items()}
     return stats
@@ -185,16 +184,12 @@ def _swap_in(staging: Path, dist: Path) -> None:
         shutil.rmtree(retired, ignore_errors=True)
 
 
-def _served_manifest(dist: Path) -> dict | None:
+def _served_manifest(dist: Path) -> Manifest | None:
     """The manifest of the build `dist` holds now; None for a first build (or one too broken to compare)."""
     try:
         return read_manifest(dist)
     except (OSError, ValueError):
         return None
-
-
-def read_manifest(dist: Path) -> dict:
-    return json.loads((dist / MANIFEST).read_text(encoding="utf-8"))
 
 
 def source_files(root: Path) -> list[Path]:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .manifest import Manifest
+
 SHRINK_LIMIT = 0.25
 
 WORDS = {
@@ -59,34 +61,22 @@ class ShrinkError(ValueError):
         return [loss.render(lang) for loss in self.losses] + [words["consent"].format(how=self.how)]
 
 
-def losses(served: dict, new: dict, limit: float = SHRINK_LIMIT) -> list[Loss]:
+def losses(served: Manifest, new: Manifest, limit: float = SHRINK_LIMIT) -> list[Loss]:
     """What the `new` build's manifest loses against the `served` one's, beyond what needs no consent."""
     found: list[Loss] = []
-    old_measures, new_measures = _measures(served), _measures(new)
+    old_measures, new_measures = served.measures, new.measures
     if new_measures == 0 and old_measures > 0:
         found.append(Loss("no_measures", old_measures, 0))
     elif _shrank(old_measures, new_measures, limit):
         found.append(Loss("measures", old_measures, new_measures))
-    old_resources, new_resources = _resources(served), _resources(new)
+    old_resources, new_resources = served.statistics["entities"], new.statistics["entities"]
     if _shrank(old_resources, new_resources, limit):
         found.append(Loss("resources", old_resources, new_resources))
-    gone = sorted(_editions(served) - _editions(new))
+    gone = sorted(served.edition_years - new.edition_years)
     if gone:
-        found.append(Loss("editions", len(_editions(served)), len(_editions(new)), tuple(gone)))
+        found.append(Loss("editions", len(served.edition_years), len(new.edition_years), tuple(gone)))
     return found
 
 
 def _shrank(old: int, new: int, limit: float) -> bool:
     return old > 0 and (old - new) / old > limit
-
-
-def _measures(manifest: dict) -> int:
-    return int(manifest.get("statistics", {}).get("domain", {}).get("measures", 0))
-
-
-def _resources(manifest: dict) -> int:
-    return int(manifest.get("statistics", {}).get("entities", 0))
-
-
-def _editions(manifest: dict) -> set[str]:
-    return {str(e.get("year")) for e in manifest.get("editions", [])}

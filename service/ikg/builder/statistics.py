@@ -6,6 +6,7 @@ import pyoxigraph as ox
 
 from ..rdf.iris import CANONICAL_BASE, vocabulary_namespace
 from ..rdf.oxigraph_types import select
+from .manifest import Statistics
 
 # What the build reports and the home page shows, in this order.
 DOMAIN_CLASSES = {
@@ -32,7 +33,7 @@ def uri_space(base: str) -> str:
     return f"{base}id/"
 
 
-def compute(store: ox.Store) -> dict:
+def compute(store: ox.Store) -> Statistics:
     """Statistics of the union of all named graphs (what the endpoint's default graph holds)."""
 
     def pairs(query: str) -> dict[str, int]:

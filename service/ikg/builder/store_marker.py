@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .pipeline import read_manifest
+from .manifest import read_manifest
 
 VERSION = "http://www.w3.org/2002/07/owl#versionInfo"
 URI_SPACE = "http://rdfs.org/ns/void#uriSpace"
@@ -34,7 +34,7 @@ class BuildMark:
     @classmethod
     def of(cls, dist: Path) -> BuildMark:
         manifest = read_manifest(dist)
-        return cls(manifest["base"], manifest["graph_version"])
+        return cls(manifest.base, manifest.graph_version)
 
     @property
     def graph(self) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from .catalogue import DCT, FOAF, RDF_TYPE, XSD, iris
+from .manifest import Statistics
 from .statistics import uri_space
 
 VOID = "http://rdfs.org/ns/void#"
@@ -24,7 +25,7 @@ VOCABULARIES = (
 )
 
 
-def describe(base: str, statistics: dict, dumps: list[dict]) -> list[ox.Triple]:
+def describe(base: str, statistics: Statistics, dumps: list[dict]) -> list[ox.Triple]:
     dataset = ox.NamedNode(iris(base)["graph"])
     triples: list[ox.Triple] = []
 

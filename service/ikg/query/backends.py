@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..builder.pipeline import read_manifest
+from ..builder.manifest import read_manifest
 from ..settings import Settings
 from .interface import QueryBackend
 from .workers import QueryWorkers, WorkerLimits
@@ -30,7 +30,7 @@ def external_store_for(settings: Settings, dist: Path) -> ReplicatedStore:
     from .external_store import ExternalStore
     from .store_replicas import ReplicatedStore
 
-    graphs = tuple(read_manifest(dist)["statistics"]["graphs"])
+    graphs = tuple(read_manifest(dist).statistics["graphs"])
     mark = BuildMark.of(dist)
     stores = [
         ExternalStore(endpoints, mark, settings.query_timeout, graphs)

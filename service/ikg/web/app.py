@@ -61,7 +61,7 @@ def create_app(settings: Settings, reloader_of: Callable[[Publication], Reloader
     app = ServiceApp(
         title="ikg",
         summary="SPARQL endpoint and named queries of the integration knowledge graph",
-        version=publication.manifest["ikg_version"],
+        version=publication.manifest.ikg_version,
         lifespan=lifespan,
     )
     hot = app.hot_routes
@@ -107,7 +107,7 @@ def create_app(settings: Settings, reloader_of: Callable[[Publication], Reloader
             raise NotAcceptableError(f"the service description is offered as {', '.join(DESCRIPTION_TYPES)}")
         if chosen == "text/html":
             return await query_page.render(request, publication, None)
-        stats = publication.manifest["statistics"]
+        stats = publication.manifest.statistics
         see_also = {"http://www.w3.org/2000/01/rdf-schema#seeAlso": f"{settings.public_base}.well-known/void"}
         triples = service_description.describe(settings.endpoint, stats["graphs"], stats["triples"], see_also)
         body = ox.serialize(

@@ -58,7 +58,7 @@ def _add_view(
 
     async def view_route(request: Request) -> Response:
         manifest = publication.manifest
-        stand = {"modified": manifest.get("modified", ""), "version": manifest["graph_version"]}
+        stand = {"modified": manifest.modified, "version": manifest.graph_version}
         chosen = page_format(request, OFFERS)
         if chosen is None:
             raise NotAcceptableError(f"{path} is offered as {', '.join(OFFERS)}")
@@ -69,7 +69,7 @@ def _add_view(
         evidence = evidence_switch.chosen(request.query_params)
         # Only the parameters a view reads name its cache entry, so made-up ones cannot crowd the cache.
         asked = tuple(request.query_params.get(name) for name in ("from", "to", "table", "scope"))
-        key = (path, chosen, lang, asked, evidence, manifest["graph_version"])
+        key = (path, chosen, lang, asked, evidence, manifest.graph_version)
         body = cached(key)
         if body is None:
             view, extra = await load(request, lang, evidence)

@@ -65,11 +65,11 @@ def add_download_routes(app: FastAPI, publication: Publication) -> None:
                 dumps=dumps,
                 licence=licence,
                 words=WORDS[lang],
-                version=current.manifest["graph_version"],
+                version=current.manifest.graph_version,
             )
             return HTMLResponse(html, headers={"Vary": "Accept, Accept-Language"})
         body = {
-            "graph_version": current.manifest["graph_version"],
+            "graph_version": current.manifest.graph_version,
             "licence": {
                 "iri": licence.iri,
                 "label": licence.label,

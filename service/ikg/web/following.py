@@ -24,7 +24,7 @@ import uuid
 from pathlib import Path
 
 from ..builder.leftovers import SNAPSHOT, own_prefix, remove_abandoned
-from ..builder.pipeline import MANIFEST, read_manifest
+from ..builder.manifest import MANIFEST, Manifest, read_manifest
 from ..query.interface import QueryBackend
 from ..settings import Settings
 from .publication import Publication
@@ -156,7 +156,7 @@ class FollowingReloader(Reloader):
         old = self.publication.swap(published, workers)
         self.retirements.add(old, self.snapshot)
         self.snapshot, self.seen = snapshot, identity
-        log_line(f"process {os.getpid()} serves graph version {published.manifest['graph_version']}")
+        log_line(f"process {os.getpid()} serves graph version {published.manifest.graph_version}")
 
     async def reload(self, trigger: str, allow_shrink: bool = False) -> ReloadResult:
         """Asks the builder to reload and answers with its result, once this process serves what it built."""
@@ -197,7 +197,7 @@ class BuildsOnDisk:
         self.reloads = SharedReloadLog(shared_log_path(settings.dist))
 
     @property
-    def manifest(self) -> dict:
+    def manifest(self) -> Manifest:
         return read_manifest(self.settings.dist)
 
     def swap(self, published: Published, workers: QueryBackend) -> QueryBackend:

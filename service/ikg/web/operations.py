@@ -72,9 +72,9 @@ def add_operation_routes(app: FastAPI, publication: Publication, reloader: Reloa
         health = await publication.workers.health()
         return {
             "status": "ok" if health.answering else "unavailable",
-            "graph_version": manifest["graph_version"],
-            "modified": manifest.get("modified"),
-            "triples": manifest["statistics"]["triples"],
+            "graph_version": manifest.graph_version,
+            "modified": manifest.modified,
+            "triples": manifest.statistics["triples"],
             "base": settings.public_base,
             "query_workers": health.workers,
             "query_workers_busy": health.busy,  # None for an external store

@@ -15,8 +15,8 @@ from fastapi import FastAPI
 from ..settings import Settings
 
 SETTINGS_VARIABLE = "IKG_SERVE_SETTINGS"
-APP_FACTORY = "ikg.process_app:app_from_environment"
-HTTP_PROTOCOL = "ikg.process_app:HttpProtocol"
+APP_FACTORY = f"{__name__}:app_from_environment"  # import strings: uvicorn starts each process from them
+HTTP_PROTOCOL = f"{__name__}:HttpProtocol"
 
 
 def settings_from_environment() -> Settings:

@@ -4,6 +4,7 @@ the asking client's share. No HTTP here: a query without an answer raises `Query
 
 from __future__ import annotations
 
+from ..builder.manifest import Manifest
 from ..query.backends import backend_for
 from ..query.interface import QueryBackend, QueryError, QueryJob, QueryOutcome
 from ..settings import Settings
@@ -29,7 +30,7 @@ class Publication:
         self.in_flight = clients.ClientLimit(settings.client_queries)
 
     @property
-    def manifest(self) -> dict:
+    def manifest(self) -> Manifest:
         return self.current.manifest
 
     @property

@@ -16,7 +16,8 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from ..builder.catalogue import PROFILES
-from ..builder.pipeline import VOID_FILE, catalogue_file, read_manifest
+from ..builder.manifest import Manifest, read_manifest
+from ..builder.pipeline import VOID_FILE, catalogue_file
 from ..builder.publication_config import PublicationConfig
 from ..builder.publication_config import load as load_config
 from ..rdf.formats import RDF_FORMATS
@@ -48,7 +49,7 @@ class BuildFolder:
 class Published:
     dist: Path
     folder: BuildFolder
-    manifest: dict
+    manifest: Manifest
     queries: dict[str, NamedQuery]
     cache: ResultCache
     config: PublicationConfig
@@ -68,12 +69,12 @@ class Published:
             folder=BuildFolder(dist),
             manifest=manifest,
             queries=load_all(root / "queries", BaseRewriter(CANONICAL_BASE, public_base)),
-            cache=ResultCache(manifest["graph_version"], cache_entries, cache_bytes),
+            cache=ResultCache(manifest.graph_version, cache_entries, cache_bytes),
             config=load_config(root),
             catalogues=catalogues,
             void=RdfDocument.read(dist / VOID_FILE),
             catalogue_store=catalogues["dcat-ap-de-3.0"].store(),
-            dumps={d["file"]: {**d, "label": FORMAT_LABELS.get(d["format"], d["format"])} for d in manifest["dumps"]},
+            dumps={d["file"]: {**d, "label": FORMAT_LABELS.get(d["format"], d["format"])} for d in manifest.dumps},
         )
 
     def open_dump(self, name: str) -> BinaryIO:

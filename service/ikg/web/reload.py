@@ -26,6 +26,7 @@ from typing import Protocol
 
 from ..builder import shrinking
 from ..builder.leftovers import RETIRED, own_prefix
+from ..builder.manifest import Manifest
 from ..builder.pipeline import source_files
 from ..query.backends import backend_for, store_endpoints
 from ..query.interface import QueryBackend, QueryJob
@@ -55,7 +56,7 @@ class Reloaded(Protocol):
     def reloads(self) -> ReloadLog: ...
 
     @property
-    def manifest(self) -> dict: ...
+    def manifest(self) -> Manifest: ...
 
     def swap(self, published: Published, workers: QueryBackend) -> QueryBackend: ...
 
@@ -108,7 +109,7 @@ class Reloader:
             await remove_folder(staging)
             return self._result(False, trigger, started, None, [_plain_failure(problem)])
         self._put_in_place(staging, published, workers)
-        return self._result(True, trigger, started, published.manifest["graph_version"], [])
+        return self._result(True, trigger, started, published.manifest.graph_version, [])
 
     async def _ready_workers(self, staging: Path) -> QueryBackend:
         return await ready_backend(self.settings, staging)
@@ -167,7 +168,7 @@ class Reloader:
             return
         log_line(
             f"reload ({result.trigger}) refused; still serving graph version "
-            f"{self.publication.manifest['graph_version']}:",
+            f"{self.publication.manifest.graph_version}:",
             "\n".join(result.problems),
         )
 

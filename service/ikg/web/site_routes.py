@@ -92,14 +92,14 @@ def add_site_routes(app: FastAPI, publication: Publication) -> None:
                 own="evidence=sourced&" if evidence == evidence_switch.SOURCED else "",
                 query_all=f"lang={lang}",
                 query_sourced=f"lang={lang}&evidence={evidence_switch.SOURCED}",
-                version=publication.manifest["graph_version"],
+                version=publication.manifest.graph_version,
             )
             return HTMLResponse(html, headers={"Vary": "Accept, Accept-Language"})
         return Response(
             json.dumps(
                 {
                     "title": WORDS[lang]["title"],
-                    "graph_version": publication.manifest["graph_version"],
+                    "graph_version": publication.manifest.graph_version,
                     **numbers.as_json(),
                     "lists": {slug: href for slug, href, _ in items},
                     "sparql": f"{base}sparql",
@@ -126,7 +126,7 @@ def _add_list_route(app: FastAPI, publication: Publication, listing: IndexList) 
         lang = page_language(request)
         search = (request.query_params.get("q") or "").strip()[:200] or None
         # Searches are not cached: any client could fill the cache with made-up ones.
-        key = None if search else (listing.slug, chosen, lang, publication.manifest["graph_version"])
+        key = None if search else (listing.slug, chosen, lang, publication.manifest.graph_version)
         body = cached(key) if key else None
         if body is None:
             result = await publication.evaluate(listing.query, "application/sparql-results+json")

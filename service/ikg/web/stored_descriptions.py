@@ -61,7 +61,7 @@ def _open(current: Published, base: str) -> Pack:
     with index:
         header = json.loads(index.readline().decode())
         wanted = {
-            "graph_version": current.manifest["graph_version"],
+            "graph_version": current.manifest.graph_version,
             "base": base,
             "queries": fingerprint(current.queries, base),
             "media": list(RDF_MEDIA),
