@@ -255,7 +255,7 @@ def test_serve_needs_an_http_store_url(tmp_path: Path) -> None:
         cwd=ROOT,
         check=False,
     )
-    assert result.returncode == 1
+    assert result.returncode == 2  # a usage error, as for every command (ikg --help: exit codes)
     assert "the store's query endpoint must be an http(s) URL, not 'ftp://store/query'" in result.stderr
 
 
