@@ -35,7 +35,6 @@ from ..rdf.namespaces import prefixes
 from ..rdf.oxigraph_types import serialized, term_value
 from . import checked_workbook, concept_import, workbook
 from .graph_reader import (
-    ACTION_FIELD,
     CREATOR,
     DCT,
     DESCRIPTION,
@@ -47,16 +46,13 @@ from .graph_reader import (
     HOMEPAGE,
     MEASURE,
     NOTATION,
-    OPERATOR,
     ORGANIZATION,
     OVERALL_GOAL,
-    PARTNER,
     PREF_LABEL,
     PROGRAMME,
     RDF_TYPE,
     REFERENCED_BY,
     REPORT,
-    SERVES_GOAL,
     SOURCE,
     START,
     TEMPORAL,
@@ -83,25 +79,6 @@ _DATE_FORMS = (
     (re.compile(r"^\d{4}-(0[1-9]|1[0-2])$"), "gYearMonth"),
     (re.compile(r"^\d{4}-\d{2}-\d{2}$"), "date"),
 )
-# Where a shape's finding about a row belongs: the property it names, as the column that holds it.
-PROPERTY_COLUMNS = {
-    "dct:source": "sources",
-    "dct:description": "description_de",
-    "skos:prefLabel": "title_de",
-    "ikg:operator": "operators",
-    "ikg:partner": "partners",
-    "ikg:actionField": "action_fields",
-    "ikg:servesGoal": "goals",
-    "schema:funder": "programmes",
-    "dct:temporal": "end",
-    "dct:temporal/dcat:startDate": "start",
-    "dct:temporal/dcat:endDate": "end",
-    "dct:creator": "creator",
-    "ikg:status": "status",
-    "skos:broader": "action_fields",
-    "dct:type": "kind",
-    "skos:notation": "notation",
-}
 MESSAGES = {
     "empty_row": (
         "die Zeile ist leer, aber unter ihr folgen weitere; bitte die leere Zeile löschen",
@@ -213,14 +190,14 @@ MESSAGES = {
 }
 
 
-# A measure's links per column: the statement each makes, what the names are looked up in, and the message for
-# a name not found there.
+# A measure's link columns (the statement each makes is the column's, workbook.MEASURES): what the names are
+# looked up in, and the message for a name not found there.
 _LINKS = (
-    ("operators", OPERATOR, "organisation", "unknown_organisation"),
-    ("partners", PARTNER, "organisation", "unknown_organisation"),
-    ("action_fields", ACTION_FIELD, "field", "unknown_field"),
-    ("goals", SERVES_GOAL, "goal", "unknown_goal"),
-    ("programmes", FUNDER, "programme", "unknown_programme"),
+    ("operators", "organisation", "unknown_organisation"),
+    ("partners", "organisation", "unknown_organisation"),
+    ("action_fields", "field", "unknown_field"),
+    ("goals", "goal", "unknown_goal"),
+    ("programmes", "programme", "unknown_programme"),
 )
 # When leaving out a link the graph states for every edition means something the editors must know of.
 _NO_LONGER = {
@@ -618,13 +595,13 @@ class _Import:
         for column in row.sheet.columns:
             if not column.required or row.text(column.key) or self._at_fault(row.sheet.name, row.number, column.header):
                 continue
-            old = "; ".join(_shown(v, 80) for v in self._stated(iri, column.key))
+            old = "; ".join(_shown(v, 80) for v in self._stated(iri, column))
             if old:
                 self._problem(row, column.key, _message("required_cleared", column=column.header, old=old))
 
-    def _stated(self, iri: ox.NamedNode, key: str) -> list[str]:
+    def _stated(self, iri: ox.NamedNode, column: workbook.Column) -> list[str]:
         """What the graph says for a column, as the export writes it: German texts, names, addresses."""
-        predicate = _STATED.get(key)
+        predicate = column.predicate
         if predicate is None:
             return []
         values = []
@@ -657,7 +634,9 @@ class _Import:
     def _edition_statements(self, iri: ox.NamedNode, row: Row) -> None:
         if self.report_named:
             self.edition_statement(iri, REFERENCED_BY, node(self.report))
-        for column, predicate, kind, unknown in _LINKS:
+        for column, kind, unknown in _LINKS:
+            predicate = MEASURES.column(column).predicate
+            assert predicate is not None  # every link column states one property (workbook.MEASURES)
             values = self._resolve(kind, row, column, unknown)
             for value in values:
                 self.edition_statement(iri, predicate, value)
@@ -731,11 +710,9 @@ class _Import:
                 (self.problems if placed.severity == "violation" else self.warnings).append(placed)
 
     def _in_sheet(self, problem: Problem, place: _Place) -> Problem:
-        column = PROPERTY_COLUMNS.get(problem.property or "")
         sheet = place.row.sheet
-        if column == "programmes" and sheet is PROGRAMMES:
-            column = "funders"
-        header = next((c.header for c in sheet.columns if c.key == column), None)
+        column = sheet.column_stating(problem.property or "")
+        header = column.header if column is not None else None
         return Problem(
             message=problem.message,
             file=self.filled.file,
@@ -750,14 +727,6 @@ class _Import:
         )
 
 
-# The graph's statement behind a required column, for telling what an emptied cell held so far.
-_STATED = {
-    "title_de": PREF_LABEL,
-    "name_de": PREF_LABEL,
-    "operators": OPERATOR,
-    "creator": CREATOR,
-    "sources": SOURCE,
-}
 _KINDS = {
     "measures": {"de": "Maßnahme", "en": "Measure"},
     "organisations": {"de": "Organisation", "en": "Organisation"},

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
+import pyoxigraph as ox
 from defusedxml import DefusedXmlException
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -25,9 +26,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..problems import DataError, Problem, RefusalError
+from ..rdf.namespaces import prefixes
 from . import template_file
 from .template_file import MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS, MAX_TEXT_CHARS
 
+_NAMESPACES = prefixes()  # the sources' own: a column's statements name properties as the shapes do
 RISKY_START = ("=", "+", "-", "@")
 SEPARATOR = ";"
 
@@ -41,6 +44,18 @@ class Column:
     multiple: bool = False
     choices: str | None = None  # the list in the sheet "Listen" that offers its values
     width: int = 24
+    # The statements its cells make, as the shapes name their paths: the one place a column is tied to the graph
+    # (a finding about a property is shown at its column; the importer states and compares through it).
+    states: tuple[str, ...] = ()
+
+    @property
+    def predicate(self) -> ox.NamedNode | None:
+        """The property of its first one-step statement, None for a column that states none."""
+        path = next((p for p in self.states if "/" not in p), None)
+        if path is None:
+            return None
+        prefix, _, local = path.partition(":")
+        return ox.NamedNode(_NAMESPACES[prefix] + local)
 
 
 @dataclass(frozen=True)
@@ -51,6 +66,10 @@ class Sheet:
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
+
+    def column_stating(self, path: str) -> Column | None:
+        """The column whose cells make the statement at this property path, if the sheet has one."""
+        return next((c for c in self.columns if path in c.states), None)
 
 
 def _c(key: str, header: str, de: str, en: str, **options: object) -> Column:
@@ -75,6 +94,7 @@ MEASURES = Sheet(
             "the measure's name in German",
             required=True,
             width=40,
+            states=("skos:prefLabel",),
         ),
         _c(
             "title_en", "Titel (englisch)", "Name auf Englisch, wenn bekannt", "the name in English, if known", width=30
@@ -85,6 +105,7 @@ MEASURES = Sheet(
             "kurze Beschreibung auf Deutsch",
             "a short description in German",
             width=40,
+            states=("dct:description",),
         ),
         _c(
             "description_en",
@@ -102,6 +123,7 @@ MEASURES = Sheet(
             multiple=True,
             choices="organisations",
             width=32,
+            states=("ikg:operator",),
         ),
         _c(
             "partners",
@@ -111,6 +133,7 @@ MEASURES = Sheet(
             multiple=True,
             choices="organisations",
             width=32,
+            states=("ikg:partner",),
         ),
         _c(
             "action_fields",
@@ -120,6 +143,7 @@ MEASURES = Sheet(
             multiple=True,
             choices="fields",
             width=32,
+            states=("ikg:actionField",),
         ),
         _c(
             "goals",
@@ -129,6 +153,7 @@ MEASURES = Sheet(
             multiple=True,
             choices="goals",
             width=32,
+            states=("ikg:servesGoal",),
         ),
         _c(
             "programmes",
@@ -138,14 +163,23 @@ MEASURES = Sheet(
             multiple=True,
             choices="programmes",
             width=32,
+            states=("schema:funder",),
         ),
-        _c("start", "Beginn", "JJJJ, JJJJ-MM oder JJJJ-MM-TT", "YYYY, YYYY-MM or YYYY-MM-DD", width=12),
+        _c(
+            "start",
+            "Beginn",
+            "JJJJ, JJJJ-MM oder JJJJ-MM-TT",
+            "YYYY, YYYY-MM or YYYY-MM-DD",
+            width=12,
+            states=("dct:temporal/dcat:startDate",),
+        ),
         _c(
             "end",
             "Ende",
             "JJJJ, JJJJ-MM oder JJJJ-MM-TT; leer, solange sie läuft",
             "YYYY, YYYY-MM or YYYY-MM-DD; empty while it runs",
             width=12,
+            states=("dct:temporal/dcat:endDate", "dct:temporal"),
         ),
         _c(
             "sources",
@@ -155,6 +189,7 @@ MEASURES = Sheet(
             required=True,
             multiple=True,
             width=50,
+            states=("dct:source",),
         ),
         _c(
             "status",
@@ -164,6 +199,7 @@ MEASURES = Sheet(
             "the measure's state in this edition (new, continued, ended, planned); empty if the report gives none",
             choices="status",
             width=14,
+            states=("ikg:status",),
         ),
     ),
 )
@@ -172,7 +208,15 @@ ORGANISATIONS = Sheet(
     "Organisationen",
     (
         _c("id", "Kennung", "leer lassen bei einer neuen Organisation", "leave empty for a new organisation", width=30),
-        _c("name_de", "Name", "Name der Organisation", "the organisation's name", required=True, width=40),
+        _c(
+            "name_de",
+            "Name",
+            "Name der Organisation",
+            "the organisation's name",
+            required=True,
+            width=40,
+            states=("skos:prefLabel",),
+        ),
         _c("name_en", "Name (englisch)", "Name auf Englisch, wenn bekannt", "the name in English, if known", width=30),
         _c(
             "formal",
@@ -189,6 +233,7 @@ ORGANISATIONS = Sheet(
             "public source(s); required for new ones",
             multiple=True,
             width=50,
+            states=("dct:source",),
         ),
     ),
 )
@@ -203,7 +248,15 @@ PROGRAMMES = Sheet(
             "leave empty for a new funding programme",
             width=30,
         ),
-        _c("name_de", "Name", "Name des Förderprogramms", "the programme's name", required=True, width=40),
+        _c(
+            "name_de",
+            "Name",
+            "Name des Förderprogramms",
+            "the programme's name",
+            required=True,
+            width=40,
+            states=("skos:prefLabel",),
+        ),
         _c("name_en", "Name (englisch)", "Name auf Englisch, wenn bekannt", "the name in English, if known", width=30),
         _c(
             "funders",
@@ -213,6 +266,7 @@ PROGRAMMES = Sheet(
             multiple=True,
             choices="organisations",
             width=32,
+            states=("schema:funder",),
         ),
         _c(
             "sources",
@@ -221,6 +275,7 @@ PROGRAMMES = Sheet(
             "public source(s); required for new ones",
             multiple=True,
             width=50,
+            states=("dct:source",),
         ),
     ),
 )
@@ -236,7 +291,15 @@ REPORT = Sheet(
             required=True,
             width=12,
         ),
-        _c("title_de", "Titel", "Titel des Berichts", "the report's title", required=True, width=50),
+        _c(
+            "title_de",
+            "Titel",
+            "Titel des Berichts",
+            "the report's title",
+            required=True,
+            width=50,
+            states=("skos:prefLabel",),
+        ),
         _c(
             "creator",
             "Herausgeber",
@@ -245,6 +308,7 @@ REPORT = Sheet(
             required=True,
             choices="organisations",
             width=32,
+            states=("dct:creator",),
         ),
         _c(
             "sources",
@@ -254,6 +318,7 @@ REPORT = Sheet(
             required=True,
             multiple=True,
             width=50,
+            states=("dct:source",),
         ),
     ),
 )
@@ -272,8 +337,23 @@ FIELDS = Sheet(
             "leave empty for a new action field; otherwise never change it",
             width=30,
         ),
-        _c("notation", "Buchstabe", "Buchstabe des Handlungsfelds im Konzept, z. B. A", "its letter, e.g. A", width=10),
-        _c("title_de", "Bezeichnung", "Name des Handlungsfelds", "the action field's name", required=True, width=40),
+        _c(
+            "notation",
+            "Buchstabe",
+            "Buchstabe des Handlungsfelds im Konzept, z. B. A",
+            "its letter, e.g. A",
+            width=10,
+            states=("skos:notation",),
+        ),
+        _c(
+            "title_de",
+            "Bezeichnung",
+            "Name des Handlungsfelds",
+            "the action field's name",
+            required=True,
+            width=40,
+            states=("skos:prefLabel",),
+        ),
         _c("title_en", "Bezeichnung (englisch)", "Name auf Englisch, wenn bekannt", "the name in English", width=30),
         _c(
             "sources",
@@ -282,6 +362,7 @@ FIELDS = Sheet(
             "public source(s); required for new ones",
             multiple=True,
             width=50,
+            states=("dct:source",),
         ),
         _c("decisions", "Beschluss", *_DECISION_HELP, multiple=True, choices="decisions", width=40),
     ),
@@ -297,7 +378,15 @@ GOALS = Sheet(
             "leave empty for a new goal; otherwise never change it",
             width=30,
         ),
-        _c("title_de", "Bezeichnung", "das Ziel auf Deutsch", "the goal in German", required=True, width=50),
+        _c(
+            "title_de",
+            "Bezeichnung",
+            "das Ziel auf Deutsch",
+            "the goal in German",
+            required=True,
+            width=50,
+            states=("skos:prefLabel",),
+        ),
         _c("title_en", "Bezeichnung (englisch)", "das Ziel auf Englisch", "the goal in English", width=40),
         _c(
             "kind",
@@ -306,6 +395,7 @@ GOALS = Sheet(
             "guiding goal, operational goal, council mandate …, from the list",
             choices="goal_kinds",
             width=24,
+            states=("dct:type",),
         ),
         _c(
             "action_fields",
@@ -314,6 +404,7 @@ GOALS = Sheet(
             "the action field of a guiding or operational goal; empty for an overall goal of the whole concept",
             choices="fields",
             width=32,
+            states=("skos:broader",),
         ),
         _c(
             "sources",
@@ -322,6 +413,7 @@ GOALS = Sheet(
             "public source(s); required for new goals",
             multiple=True,
             width=50,
+            states=("dct:source",),
         ),
         _c("decisions", "Beschluss", *_DECISION_HELP, multiple=True, choices="decisions", width=40),
     ),
