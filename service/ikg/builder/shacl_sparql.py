@@ -41,23 +41,11 @@ _STRUCTURAL = {
     SH.target,
     SH.sparql,
     SH.declare,
-    SH.qualifiedMinCount,
-    SH.qualifiedMaxCount,
     SH.prefixes,
     SH.deactivated,
 }
-_SUPPORTED = {
-    SH.minCount,
-    SH.maxCount,
-    SH["class"],
-    SH.datatype,
-    SH.pattern,
-    SH.flags,
-    SH.uniqueLang,
-    SH["or"],
-    SH.node,
-    SH.qualifiedValueShape,
-}
+# Parameters read together with a component of the table `_COMPONENTS` (at the end of this module).
+_PARAMETERS = {SH.flags, SH.qualifiedMinCount, SH.qualifiedMaxCount}
 
 
 @dataclass(frozen=True)
@@ -141,74 +129,15 @@ class ShapesCompiler:
         shown = str(path_node) if isinstance(path_node, rdflib.URIRef) else self._shown_path(path_node)
         messages = self._messages(prop) or inherited
         f = focus("this")
-        values = f"{f} ?this {path} ?value ."
         out: list[CompiledConstraint] = []
 
-        def add(component: str, query: str) -> None:
-            out.append(self._constraint(prop, component, shown, messages, query))
-
-        min_count = g.value(prop, SH.minCount)
-        if min_count is not None:
-            add(
-                "MinCountConstraint",
-                f"SELECT ?this WHERE {{ {f} OPTIONAL {{ ?this {path} ?v }} }} "
-                f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) < {int(min_count)})",
-            )
-        max_count = g.value(prop, SH.maxCount)
-        if max_count is not None:
-            add(
-                "MaxCountConstraint",
-                f"SELECT ?this WHERE {{ {f} ?this {path} ?v }} "
-                f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) > {int(max_count)})",
-            )
-        value_class = g.value(prop, SH["class"])
-        if value_class is not None:
-            add(
-                "ClassConstraint",
-                f"SELECT DISTINCT ?this ?value WHERE {{ {values} "
-                f"FILTER NOT EXISTS {{ {self._has_class('value', str(value_class))} }} }}",
-            )
-        datatype = g.value(prop, SH.datatype)
-        if datatype is not None:
-            add(
-                "DatatypeConstraint",
-                f"SELECT DISTINCT ?this ?value WHERE {{ {values} "
-                f"FILTER(!({self._datatype_test('value', str(datatype))})) }}",
-            )
-        pattern = g.value(prop, SH.pattern)
-        if pattern is not None:
-            flags = json.dumps(str(g.value(prop, SH.flags) or ""))
-            add(
-                "PatternConstraint",
-                f"SELECT DISTINCT ?this ?value WHERE {{ {values} "
-                f"FILTER(isBlank(?value) || !REGEX(STR(?value), {json.dumps(str(pattern))}, {flags})) }}",
-            )
-        if g.value(prop, SH.uniqueLang) == rdflib.Literal(True):
-            add(
-                "UniqueLangConstraint",
-                f"SELECT DISTINCT ?this WHERE {{ {f} ?this {path} ?a , ?b . "
-                'FILTER(?a != ?b && LANG(?a) != "" && LANG(?a) = LANG(?b)) }',
-            )
-        alternatives = g.value(prop, SH["or"])
-        if alternatives is not None:
-            tests = [self._conforms_test("value", a) for a in Collection(g, alternatives)]
-            add(
-                "OrConstraint",
-                f"SELECT DISTINCT ?this ?value WHERE {{ {values} FILTER(!({' || '.join(tests)})) }}",
-            )
-        qualified = g.value(prop, SH.qualifiedValueShape)
-        if qualified is not None:
-            low, high = g.value(prop, SH.qualifiedMinCount), g.value(prop, SH.qualifiedMaxCount)
-            having = [
-                f"COUNT(DISTINCT ?v) < {int(low)}" if low is not None else "",
-                f"COUNT(DISTINCT ?v) > {int(high)}" if high is not None else "",
-            ]
-            add(
-                "QualifiedValueShapeConstraint",
-                f"SELECT ?this WHERE {{ {f} OPTIONAL {{ ?this {path} ?v . "
-                f"FILTER({self._conforms_test('v', qualified)}) }} }} GROUP BY ?this "
-                f"HAVING ({' || '.join(h for h in having if h)})",
-            )
+        on = _Property(prop, path, f, f"{f} ?this {path} ?value .")
+        for parameter, (component, query_of) in _COMPONENTS.items():
+            given = g.value(prop, parameter)
+            if given is not None:
+                query = query_of(self, on, given)
+                if query is not None:
+                    out.append(self._constraint(prop, component, shown, messages, query))
         nested = g.value(prop, SH.node)
         if nested is not None:
             # The values become focus nodes of the nested shape; a finding there is reported at the value
@@ -315,3 +244,93 @@ class ShapesCompiler:
 
 def load_shapes(path: Path) -> rdflib.Graph:
     return rdflib.Graph().parse(path, format="turtle")
+
+
+# --- the components of a property shape, one function each ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Property:
+    """A property shape being compiled: its node, its path as SPARQL, the group binding its focus nodes to ?this,
+    and that group joined with the path to bind each value to ?value."""
+
+    node: rdflib.term.Node
+    path: str
+    focus: str
+    values: str
+
+
+def _min_count(_c: ShapesCompiler, p: _Property, count: rdflib.term.Node) -> str:
+    return (
+        f"SELECT ?this WHERE {{ {p.focus} OPTIONAL {{ ?this {p.path} ?v }} }} "
+        f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) < {int(str(count))})"
+    )
+
+
+def _max_count(_c: ShapesCompiler, p: _Property, count: rdflib.term.Node) -> str:
+    return (
+        f"SELECT ?this WHERE {{ {p.focus} ?this {p.path} ?v }} "
+        f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) > {int(str(count))})"
+    )
+
+
+def _class(c: ShapesCompiler, p: _Property, value_class: rdflib.term.Node) -> str:
+    return (
+        f"SELECT DISTINCT ?this ?value WHERE {{ {p.values} "
+        f"FILTER NOT EXISTS {{ {c._has_class('value', str(value_class))} }} }}"
+    )
+
+
+def _datatype(c: ShapesCompiler, p: _Property, datatype: rdflib.term.Node) -> str:
+    return f"SELECT DISTINCT ?this ?value WHERE {{ {p.values} FILTER(!({c._datatype_test('value', str(datatype))})) }}"
+
+
+def _pattern(c: ShapesCompiler, p: _Property, pattern: rdflib.term.Node) -> str:
+    flags = json.dumps(str(c.graph.value(p.node, SH.flags) or ""))
+    return (
+        f"SELECT DISTINCT ?this ?value WHERE {{ {p.values} "
+        f"FILTER(isBlank(?value) || !REGEX(STR(?value), {json.dumps(str(pattern))}, {flags})) }}"
+    )
+
+
+def _unique_lang(_c: ShapesCompiler, p: _Property, unique: rdflib.term.Node) -> str | None:
+    if unique != rdflib.Literal(True):
+        return None  # sh:uniqueLang false constrains nothing
+    return (
+        f"SELECT DISTINCT ?this WHERE {{ {p.focus} ?this {p.path} ?a , ?b . "
+        'FILTER(?a != ?b && LANG(?a) != "" && LANG(?a) = LANG(?b)) }'
+    )
+
+
+def _or(c: ShapesCompiler, p: _Property, alternatives: rdflib.term.Node) -> str:
+    tests = [c._conforms_test("value", a) for a in Collection(c.graph, alternatives)]
+    return f"SELECT DISTINCT ?this ?value WHERE {{ {p.values} FILTER(!({' || '.join(tests)})) }}"
+
+
+def _qualified(c: ShapesCompiler, p: _Property, qualified: rdflib.term.Node) -> str:
+    low, high = c.graph.value(p.node, SH.qualifiedMinCount), c.graph.value(p.node, SH.qualifiedMaxCount)
+    having = [
+        f"COUNT(DISTINCT ?v) < {int(str(low))}" if low is not None else "",
+        f"COUNT(DISTINCT ?v) > {int(str(high))}" if high is not None else "",
+    ]
+    return (
+        f"SELECT ?this WHERE {{ {p.focus} OPTIONAL {{ ?this {p.path} ?v . "
+        f"FILTER({c._conforms_test('v', qualified)}) }} }} GROUP BY ?this "
+        f"HAVING ({' || '.join(h for h in having if h)})"
+    )
+
+
+# Each constraint component of a property shape: the parameter that asks for it, the component's name in a
+# finding, and the query finding what violates it. What a shapes file may use is this table, sh:node (a nested
+# shape, compiled as a shape of its own), node shapes' sh:class and SPARQL constraints; anything else is refused.
+_COMPONENTS: dict[rdflib.URIRef, tuple[str, Callable[[ShapesCompiler, _Property, rdflib.term.Node], str | None]]] = {
+    SH.minCount: ("MinCountConstraint", _min_count),
+    SH.maxCount: ("MaxCountConstraint", _max_count),
+    SH["class"]: ("ClassConstraint", _class),
+    SH.datatype: ("DatatypeConstraint", _datatype),
+    SH.pattern: ("PatternConstraint", _pattern),
+    SH.uniqueLang: ("UniqueLangConstraint", _unique_lang),
+    SH["or"]: ("OrConstraint", _or),
+    SH.qualifiedValueShape: ("QualifiedValueShapeConstraint", _qualified),
+}
+_SUPPORTED = {*_COMPONENTS, *_PARAMETERS, SH.node}
