@@ -16,6 +16,7 @@ from ..builder.catalogue import PROFILES
 from ..rdf.formats import Offer
 from ..rdf.oxigraph_types import select
 from ..request_errors import InvalidRequestError, NotAcceptableError, NotFoundError
+from ..sparql.term_binding import render, template
 from .negotiation import choose
 from .publication import Publication
 from .rdf_document import RdfDocument
@@ -136,10 +137,10 @@ def _rdf(request: Request, document: RdfDocument, media: str, iri: str, suffix: 
 
 def _catalogue_page(request: Request, base: str, store: ox.Store) -> Response:
     lang = page_language(request)
-    bound = f'VALUES ?lang {{ "{lang}" }}'
-    datasets = list(select(store, _DATASETS.replace("WHERE {", f"WHERE {{ {bound}", 1)))
+    language = {"lang": str(ox.Literal(lang))}  # written in as named queries' parameters are (term_binding)
+    datasets = list(select(store, render(template(_DATASETS, {"lang": "literal"}, frozenset()), language)))
     distributions: dict[str, list] = {}
-    for row in select(store, _DISTRIBUTIONS.replace("WHERE {", f"WHERE {{ {bound}", 1)):
+    for row in select(store, render(template(_DISTRIBUTIONS, {"lang": "literal"}, frozenset()), language)):
         distributions.setdefault(row["dataset"].value, []).append(row)
     html = render_page(
         "catalogue.html",
