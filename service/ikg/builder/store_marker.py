@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .manifest import read_manifest
+from .manifest import Manifest, read_manifest
 
 VERSION = "http://www.w3.org/2002/07/owl#versionInfo"
 URI_SPACE = "http://rdfs.org/ns/void#uriSpace"
@@ -33,7 +33,10 @@ class BuildMark:
 
     @classmethod
     def of(cls, dist: Path) -> BuildMark:
-        manifest = read_manifest(dist)
+        return cls.of_manifest(read_manifest(dist))
+
+    @classmethod
+    def of_manifest(cls, manifest: Manifest) -> BuildMark:
         return cls(manifest.base, manifest.graph_version)
 
     @property

@@ -30,8 +30,9 @@ def external_store_for(settings: Settings, dist: Path) -> ReplicatedStore:
     from .external_store import ExternalStore
     from .store_replicas import ReplicatedStore
 
-    graphs = tuple(read_manifest(dist).statistics["graphs"])
-    mark = BuildMark.of(dist)
+    manifest = read_manifest(dist)
+    graphs = tuple(manifest.statistics["graphs"])
+    mark = BuildMark.of_manifest(manifest)
     stores = [
         ExternalStore(endpoints, mark, settings.query_timeout, graphs)
         for endpoints in store_endpoints(settings.store, settings.store_update)

@@ -190,14 +190,22 @@ MESSAGES = {
 }
 
 
-# A measure's link columns (the statement each makes is the column's, workbook.MEASURES): what the names are
-# looked up in, and the message for a name not found there.
+# A measure's link columns with the property each states (workbook.MEASURES), what the names are looked up in,
+# and the message for a name not found there.
+def _link(column: str, kind: str, unknown: str) -> tuple[str, ox.NamedNode, str, str]:
+    predicate = MEASURES.column(column).predicate
+    if predicate is None:
+        raise ValueError(f"the measures sheet's column {column!r} states no property to link with")
+    return column, predicate, kind, unknown
+
+
+# Read once: a column's property is the same for every row.
 _LINKS = (
-    ("operators", "organisation", "unknown_organisation"),
-    ("partners", "organisation", "unknown_organisation"),
-    ("action_fields", "field", "unknown_field"),
-    ("goals", "goal", "unknown_goal"),
-    ("programmes", "programme", "unknown_programme"),
+    _link("operators", "organisation", "unknown_organisation"),
+    _link("partners", "organisation", "unknown_organisation"),
+    _link("action_fields", "field", "unknown_field"),
+    _link("goals", "goal", "unknown_goal"),
+    _link("programmes", "programme", "unknown_programme"),
 )
 # When leaving out a link the graph states for every edition means something the editors must know of.
 _NO_LONGER = {
@@ -634,9 +642,7 @@ class _Import:
     def _edition_statements(self, iri: ox.NamedNode, row: Row) -> None:
         if self.report_named:
             self.edition_statement(iri, REFERENCED_BY, node(self.report))
-        for column, kind, unknown in _LINKS:
-            predicate = MEASURES.column(column).predicate
-            assert predicate is not None  # every link column states one property (workbook.MEASURES)
+        for column, predicate, kind, unknown in _LINKS:
             values = self._resolve(kind, row, column, unknown)
             for value in values:
                 self.edition_statement(iri, predicate, value)
